@@ -1,0 +1,26 @@
+"""neurolab: the models, stimuli and analysis behind the NeuroLab course.
+
+Units, stated once: point neurons use ms, mV, pA, nS, pF and Hz (nS · mV = pA,
+pF · mV / ms = pA); conductance-based models use the same times and potentials with
+µF/cm², mS/cm² and µA/cm² per unit membrane area.
+
+>>> import neurolab as nl
+>>> from neurolab import models, stimulus
+>>> res = nl.simulate(models.HodgkinHuxley(), stimulus.step(10.0, 10.0, 110.0), t_stop=150.0)
+"""
+from . import analysis, models, stimulus
+from .result import Result
+from .simulate import fi_curve, rheobase, simulate, time_grid
+
+__version__ = "0.1.0"
+__all__ = ["simulate", "fi_curve", "rheobase", "time_grid", "Result",
+           "models", "stimulus", "analysis", "plotting", "interactive"]
+
+
+def __getattr__(name):
+    # plotting and interactive pull in matplotlib, plotly and ipywidgets: import on use
+    if name in ("plotting", "interactive"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'neurolab' has no attribute {name!r}")

@@ -1,0 +1,81 @@
+"""Input checks shared by every model and by :func:`neurolab.simulate`.
+
+All checks live here so that every error message has the same shape: it names the
+parameter, the value, what is wrong, and how to fix it. neurolab's units are ms, mV, pA,
+nS, pF and Hz for point neurons, and µF/cm², mS/cm², µA/cm² for conductance-based
+models per unit area; several checks recognise values that look like SI units
+(farads, siemens, volts, seconds) and suggest the converted value.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+# How to convert an SI value to each of neurolab's units, and what the SI unit is called.
+_SI = {
+    "pF": (1e12, "farads"),
+    "nS": (1e9, "siemens"),
+    "mV": (1e3, "volts"),
+    "ms": (1e3, "seconds"),
+    "pA": (1e12, "amperes"),
+    "µF/cm²": (1e6, "F/cm²"),
+    "mS/cm²": (1e3, "S/cm²"),
+}
+# Below these magnitudes a positive value is taken to be in SI units by mistake.
+_TOO_SMALL = {"pF": 1e-3, "nS": 1e-4, "µF/cm²": 1e-3, "mS/cm²": 1e-4, "ms": 1e-3}
+
+
+def _number(name: str, value, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in {unit}, not {type(value).__name__} ({value!r}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name}={value} {unit} is not a finite number; give a finite value in {unit}.")
+    return value
+
+
+def _si_hint(name: str, value: float, unit: str) -> str:
+    factor, si_name = _SI[unit]
+    return (f"{name}={value:g} is far too small: neurolab uses {unit}, and {value:g} looks like "
+            f"{si_name}. Did you mean {name}={value * factor:g} ({unit})?")
+
+
+def finite(name: str, value, unit: str) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite real number."""
+    return _number(name, value, unit)
+
+
+def positive(name: str, value, unit: str) -> float:
+    """A strictly positive quantity (capacitance, time constant, time step ...)."""
+    value = _number(name, value, unit)
+    if value <= 0:
+        raise ValueError(f"{name}={value:g} {unit}: it must be positive.")
+    if unit in _TOO_SMALL and value < _TOO_SMALL[unit]:
+        raise ValueError(_si_hint(name, value, unit))
+    return value
+
+
+def nonnegative(name: str, value, unit: str) -> float:
+    """A quantity that may be zero but not negative (conductance, refractory period ...)."""
+    value = _number(name, value, unit)
+    if value < 0:
+        raise ValueError(f"{name}={value:g} {unit}: it cannot be negative (use 0 to switch it off).")
+    if value > 0 and unit in _TOO_SMALL and value < _TOO_SMALL[unit]:
+        raise ValueError(_si_hint(name, value, unit))
+    return value
+
+
+def potential(name: str, value) -> float:
+    """A membrane or reversal potential in mV; rejects values that look like volts."""
+    value = _number(name, value, "mV")
+    if 0 < abs(value) < 0.5:
+        raise ValueError(_si_hint(name, value, "mV"))
+    if abs(value) > 1000:
+        raise ValueError(f"{name}={value:g} mV is outside any physiological range (|V| < 1000 mV).")
+    return value
+
+
+def ordered(low_name: str, low: float, high_name: str, high: float, unit: str) -> None:
+    """Require ``low < high`` (e.g. a reset potential below the threshold)."""
+    if not low < high:
+        raise ValueError(f"{low_name}={low:g} {unit} must be below {high_name}={high:g} {unit}.")

@@ -1,0 +1,145 @@
+"""From spike trains and traces to numbers; phase-plane helpers for 2-D models.
+
+Times are in ms and rates in Hz throughout. Every function takes plain arrays, so it
+works on any model's :class:`~neurolab.Result` as well as on data from elsewhere.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["spike_times", "isi", "firing_rate", "steady_rate", "first_isi_rate", "cv",
+           "adaptation_index", "vector_field", "nullclines", "fixed_points"]
+
+
+def spike_times(t, v, threshold: float = 0.0) -> np.ndarray:
+    """Times (ms) at which ``v`` crosses ``threshold`` (mV) upwards, linearly interpolated."""
+    t = np.asarray(t, dtype=float)
+    v = np.asarray(v, dtype=float)
+    if t.shape != v.shape or t.ndim != 1:
+        raise ValueError(f"t and v must be 1-D arrays of the same length, got {t.shape} and {v.shape}.")
+    k = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
+    return t[k] + (threshold - v[k]) / (v[k + 1] - v[k]) * (t[k + 1] - t[k])
+
+
+def isi(spikes) -> np.ndarray:
+    """Inter-spike intervals (ms)."""
+    return np.diff(np.asarray(spikes, dtype=float))
+
+
+def firing_rate(spikes, start: float, stop: float) -> float:
+    """Number of spikes in [start, stop) divided by its duration (Hz)."""
+    if not stop > start:
+        raise ValueError(f"stop={stop} ms must be after start={start} ms.")
+    s = np.asarray(spikes, dtype=float)
+    return 1000.0 * np.count_nonzero((s >= start) & (s < stop)) / (stop - start)
+
+
+def steady_rate(spikes, start: float, stop: float) -> float:
+    """Rate (Hz) from the mean ISI in the second half of [start, stop]; 0 if fewer than
+    two spikes fall there (a neuron that fired a few spikes and fell silent)."""
+    s = np.asarray(spikes, dtype=float)
+    late = s[(s >= 0.5 * (start + stop)) & (s <= stop)]
+    return 1000.0 / np.mean(np.diff(late)) if late.size >= 2 else 0.0
+
+
+def first_isi_rate(spikes) -> float:
+    """1 / first ISI (Hz); 0 with fewer than two spikes."""
+    s = np.asarray(spikes, dtype=float)
+    return 1000.0 / (s[1] - s[0]) if s.size >= 2 else 0.0
+
+
+def cv(spikes) -> float:
+    """Coefficient of variation of the ISIs (std / mean); NaN with fewer than two ISIs."""
+    intervals = isi(spikes)
+    return float(np.std(intervals) / np.mean(intervals)) if intervals.size >= 2 else float("nan")
+
+
+def adaptation_index(spikes) -> float:
+    r"""Mean normalised change of consecutive ISIs (Naud et al. 2008):
+    :math:`A = \frac{1}{N-1}\sum_k \frac{ISI_{k+1} - ISI_k}{ISI_{k+1} + ISI_k}`.
+
+    Positive for adapting (slowing) trains, 0 for tonic firing, negative for accelerating
+    ones; NaN with fewer than two ISIs.
+    """
+    d = isi(spikes)
+    if d.size < 2:
+        return float("nan")
+    return float(np.mean((d[1:] - d[:-1]) / (d[1:] + d[:-1])))
+
+
+# --- phase planes -----------------------------------------------------------------------
+def _grid(field, x_range, y_range, n):
+    x = np.linspace(*x_range, n)
+    y = np.linspace(*y_range, n)
+    X, Y = np.meshgrid(x, y)
+    dX, dY = field(X, Y)
+    return x, y, X, Y, np.broadcast_to(dX, X.shape), np.broadcast_to(dY, X.shape)
+
+
+def vector_field(field, x_range, y_range, n: int = 20):
+    """Sample a 2-D field ``field(x, y) -> (dx/dt, dy/dt)`` (vectorised) on an n × n grid.
+
+    Returns X, Y, dX, dY arrays of shape (n, n).
+    """
+    _, _, X, Y, dX, dY = _grid(field, x_range, y_range, n)
+    return X, Y, dX, dY
+
+
+def _zero_set(x, y, F):
+    """Points where F (indexed [y, x]) is zero, found along columns and rows."""
+    pts = []
+    rows, cols = np.nonzero(np.sign(F[:-1, :]) * np.sign(F[1:, :]) < 0)     # along y
+    w = F[rows, cols] / (F[rows, cols] - F[rows + 1, cols])
+    pts.append(np.column_stack([x[cols], y[rows] + w * (y[rows + 1] - y[rows])]))
+    rows, cols = np.nonzero(np.sign(F[:, :-1]) * np.sign(F[:, 1:]) < 0)     # along x
+    w = F[rows, cols] / (F[rows, cols] - F[rows, cols + 1])
+    pts.append(np.column_stack([x[cols] + w * (x[cols + 1] - x[cols]), y[rows]]))
+    pts = np.vstack(pts)
+    return pts[np.argsort(pts[:, 0])] if pts.size else pts.reshape(0, 2)
+
+
+def nullclines(field, x_range, y_range, n: int = 400):
+    """Nullclines of a 2-D field: points (k, 2) where dx/dt = 0 and where dy/dt = 0.
+
+    Returns ``(x_nullcline, y_nullcline)``, each sorted by x.
+    """
+    x, y, _, _, dX, dY = _grid(field, x_range, y_range, n)
+    return _zero_set(x, y, dX), _zero_set(x, y, dY)
+
+
+def fixed_points(field, x_range, y_range, n: int = 200):
+    """Fixed points of a 2-D field with their stability.
+
+    Returns a list of dicts with ``x``, ``y``, the Jacobian's ``eigenvalues`` and
+    ``stable`` (all real parts negative).
+    """
+    from scipy.optimize import root
+
+    x, y, _, _, dX, dY = _grid(field, x_range, y_range, n)
+
+    def changes(F):
+        corners = np.stack([F[:-1, :-1], F[1:, :-1], F[:-1, 1:], F[1:, 1:]])
+        return (corners.min(axis=0) <= 0) & (corners.max(axis=0) >= 0)
+
+    def f(z):
+        return np.array(field(z[0], z[1]), dtype=float)
+
+    found = []
+    scale = np.array([x[-1] - x[0], y[-1] - y[0]])
+    for r, c in zip(*np.nonzero(changes(dX) & changes(dY))):
+        guess = np.array([0.5 * (x[c] + x[c + 1]), 0.5 * (y[r] + y[r + 1])])
+        sol = root(f, guess, tol=1e-12)
+        if not sol.success or not (x[0] <= sol.x[0] <= x[-1] and y[0] <= sol.x[1] <= y[-1]):
+            continue
+        if any(np.all(np.abs(sol.x - p) < 1e-6 * scale) for p in found):
+            continue
+        found.append(sol.x)
+    out = []
+    for p in found:
+        h = 1e-6 * scale
+        J = np.column_stack([(f(p + [h[0], 0]) - f(p - [h[0], 0])) / (2 * h[0]),
+                             (f(p + [0, h[1]]) - f(p - [0, h[1]])) / (2 * h[1])])
+        eig = np.linalg.eigvals(J)
+        out.append({"x": float(p[0]), "y": float(p[1]), "eigenvalues": eig,
+                    "stable": bool(np.all(eig.real < 0))})
+    return out

@@ -1,0 +1,149 @@
+"""Figures that move: plotly sliders for the static book, ipywidgets for live notebooks.
+
+* :func:`slider_figure` precomputes one set of traces per slider value; the slider only
+  switches which set is visible, so it works in a static HTML page with no kernel.
+* :func:`trace_figure` is the plotly counterpart of :meth:`Result.plot`.
+* :func:`explore` re-simulates while a slider moves (needs a running kernel).
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import numpy as np
+import plotly.graph_objects as go
+
+
+def _layout(fig, xaxis_title, yaxis_title, title):
+    fig.update_layout(title=title, xaxis_title=xaxis_title, yaxis_title=yaxis_title,
+                      autosize=True, height=450, margin=dict(l=60, r=20, t=50 if title else 20, b=50),
+                      template="plotly_white", legend=dict(orientation="h", y=-0.25))
+
+
+def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title=None,
+                  static_traces=None, active=0, value_format="{:g}") -> go.Figure:
+    """A plotly figure with a slider over precomputed traces.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The slider positions.
+    make_traces : callable
+        ``make_traces(value)`` returns a plotly trace or a list of traces for that value.
+    label : str
+        Slider label, with units (e.g. ``"dt (ms)"``).
+    xaxis_title, yaxis_title : str
+        Axis titles, with units.
+    static_traces : list of traces, optional
+        Traces shown at every slider position (e.g. an exact solution).
+    active : int
+        Index of the value shown first.
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("slider_figure needs at least one value.")
+    if not 0 <= active < len(values):
+        raise ValueError(f"active={active} is not an index into the {len(values)} values.")
+    fig = go.Figure()
+    static = list(static_traces or [])
+    for trace in static:
+        fig.add_trace(trace)
+    owner = []
+    for i, value in enumerate(values):
+        traces = make_traces(value)
+        for trace in traces if isinstance(traces, (list, tuple)) else [traces]:
+            trace.visible = i == active
+            fig.add_trace(trace)
+            owner.append(i)
+    steps = []
+    for i, value in enumerate(values):
+        visible = [True] * len(static) + [o == i for o in owner]
+        steps.append(dict(method="update", args=[{"visible": visible}],
+                          label=value_format.format(value)))
+    fig.update_layout(sliders=[dict(active=active, steps=steps, pad=dict(t=50),
+                                    currentvalue=dict(prefix=f"{label} = "))])
+    _layout(fig, xaxis_title, yaxis_title, title)
+    return fig
+
+
+def trace_figure(result, *, title=None) -> go.Figure:
+    """Membrane potential (top) and injected current (bottom) of a Result, in plotly."""
+    from plotly.subplots import make_subplots
+
+    model = result.model[0] if result.batched else result.model
+    units = model.units
+    runs = [result[i] for i in range(len(result))] if result.batched else [result]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.75, 0.25],
+                        vertical_spacing=0.05)
+    for k, run in enumerate(runs):
+        fig.add_trace(go.Scatter(x=run.t, y=run.v, mode="lines", name=f"V, run {k}" if result.batched else "V",
+                                 line=dict(width=1.2)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=run.t, y=run.I, mode="lines", showlegend=False,
+                                 line=dict(width=1, color="gray")), row=2, col=1)
+    _layout(fig, None, None, title)
+    fig.update_yaxes(title_text=f"V ({units.voltage})", row=1, col=1)
+    fig.update_yaxes(title_text=f"I ({units.current})", row=2, col=1)
+    fig.update_xaxes(title_text=f"time ({units.time})", row=2, col=1)
+    return fig
+
+
+def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
+    """A live explorer: sliders that re-simulate ``model`` and redraw its trace.
+
+    Parameters
+    ----------
+    model : Model
+        The starting model.
+    stimulus : Stimulus, number or callable, optional
+        Either a fixed stimulus, or a function whose keyword arguments are sliders
+        (e.g. ``lambda amplitude: stimulus.step(amplitude, 10, 60)``).
+    t_stop, dt, method
+        As in :func:`neurolab.simulate`.
+    **sliders
+        ``name=(min, max, step)``. Names that are fields of the model vary the model;
+        the others are passed to ``stimulus``.
+
+    Returns
+    -------
+    ipywidgets.Widget
+        Display it (make it the last expression of a cell).
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from .simulate import simulate
+
+    fields = {f.name for f in dataclasses.fields(model)}
+    stim_params = {}
+    if callable(stimulus) and not hasattr(stimulus, "sample"):
+        stim_params = {name: p.default for name, p in inspect.signature(stimulus).parameters.items()}
+    controls = {}
+    for name, spec in sliders.items():
+        if len(spec) != 3:
+            raise ValueError(f"slider {name}={spec!r} must be (min, max, step).")
+        lo, hi, step = map(float, spec)
+        if name in fields:
+            start = float(getattr(model, name))
+        elif name in stim_params:
+            start = stim_params[name] if isinstance(stim_params[name], (int, float)) else lo
+        else:
+            raise ValueError(f"slider {name!r} is neither a parameter of {type(model).__name__} "
+                             f"({', '.join(sorted(fields))}) nor an argument of the stimulus function.")
+        controls[name] = widgets.FloatSlider(value=float(np.clip(start, lo, hi)), min=lo, max=hi,
+                                             step=step, description=name, continuous_update=True)
+
+    def draw(**values):
+        cell = dataclasses.replace(model, **{k: v for k, v in values.items() if k in fields})
+        if stim_params:
+            current = stimulus(**{k: v for k, v in values.items() if k in stim_params})
+        else:
+            current = 0.0 if stimulus is None else stimulus
+        try:
+            result = simulate(cell, current, t_stop, dt, method)
+        except ValueError as err:  # e.g. a parameter combination that is unstable
+            print(f"Cannot simulate: {err}")
+            return
+        fig = result.plot()
+        plt.show(fig)
+
+    return widgets.interactive(draw, **controls)

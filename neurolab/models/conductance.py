@@ -1,0 +1,389 @@
+"""Conductance-based neurons assembled from reusable parts.
+
+* :class:`Rate`: a voltage-dependent function of one of four standard shapes;
+* :class:`Gate`: a gating variable with α/β rates, or with a steady state and a time
+  constant, raised to a power;
+* :class:`Channel`: a maximal conductance, a reversal potential and its gates;
+* :class:`ConductanceBasedNeuron`: a membrane capacitance and a tuple of channels.
+
+The membrane equation, with ionic currents counted positive outward, is
+
+.. math:: C \\frac{dV}{dt} = -\\sum_c \\bar g_c \\prod_j x_j^{p_j} (V - E_c) + I(t),
+          \\qquad \\frac{dx}{dt} = \\frac{x_\\infty(V) - x}{\\tau_x(V)}
+                                = \\alpha_x(V)(1 - x) - \\beta_x(V) x .
+
+Because every part is a number or one of the four shapes, the whole neuron packs into
+one float array and a single compiled, disk-cached kernel integrates any combination.
+Units are per unit membrane area: µF/cm², mS/cm², µA/cm², mV, ms.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .._jit import hot, jit
+
+from .. import _validation as check
+from ._base import PER_AREA, Model
+
+CONDUCTANCE_KIND = 2
+
+SHAPES = {"exp": 0, "sigmoid": 1, "linoid": 2, "bell": 3}
+_GATE_SIZE = 12      # floats per gate: power, kind, 2 rates x (shape, scale, V_half, k, offset)
+_HEADER = 3          # C, spike threshold, number of channels
+
+
+@hot
+def rate_value(shape, scale, V_half, inv_k, offset, V):
+    """offset + scale * shape((V - V_half) / k) for one voltage (mV); takes 1/k, because
+    a multiplication is several times cheaper than a division in the inner loop."""
+    x = (V - V_half) * inv_k
+    if shape == 0:
+        f = np.exp(x)
+    elif shape == 1:
+        f = 1.0 / (1.0 + np.exp(-x))
+    elif shape == 2:
+        # x / (1 - exp(-x)) has a removable 0/0 at x = 0, where its value is 1; the
+        # series 1 + x/2 is exact to double precision for |x| < 1e-9.
+        if abs(x) < 1e-9:
+            f = 1.0 + 0.5 * x
+        else:
+            f = x / -np.expm1(-x)
+    else:
+        f = np.exp(-x * x)
+    return offset + scale * f
+
+
+@jit
+def _rate_array(shape, scale, V_half, inv_k, offset, V):
+    out = np.empty(V.size)
+    flat = V.ravel()
+    for i in range(flat.size):
+        out[i] = rate_value(shape, scale, V_half, inv_k, offset, flat[i])
+    return out.reshape(V.shape)
+
+
+@dataclass(frozen=True)
+class Rate:
+    r"""A voltage-dependent function ``offset + scale * shape((V - V_half) / k)``.
+
+    Shapes (x = (V - V_half)/k):
+
+    * ``"exp"``: :math:`e^{x}`
+    * ``"sigmoid"``: :math:`1/(1 + e^{-x})`
+    * ``"linoid"``: :math:`x/(1 - e^{-x})`, equal to 1 at x = 0 (the removable 0/0 of
+      the HH rates α_m and α_n is evaluated exactly)
+    * ``"bell"``: :math:`e^{-x^2}`
+
+    Parameters
+    ----------
+    shape : str
+        One of the shapes above.
+    scale : float
+        Multiplier: 1/ms for a rate, ms for a time constant, 1 for a steady state.
+    V_half : float
+        Centre of the shape (mV).
+    k : float
+        Slope or width (mV); negative k mirrors the shape.
+    offset : float, default 0.0
+        Added constant, in the units of ``scale``.
+
+    Calling a Rate evaluates it at a voltage or an array of voltages (mV).
+    """
+
+    shape: str
+    scale: float
+    V_half: float
+    k: float
+    offset: float = 0.0
+
+    def __post_init__(self):
+        if self.shape not in SHAPES:
+            raise ValueError(f"shape={self.shape!r} is not one of {sorted(SHAPES)}.")
+        for name in ("scale", "V_half", "offset"):
+            object.__setattr__(self, name, check.finite(name, getattr(self, name), "units of the rate"))
+        k = check.finite("k", self.k, "mV")
+        if k == 0:
+            raise ValueError("k=0 mV: the slope factor of a Rate must be non-zero.")
+        object.__setattr__(self, "k", k)
+
+    def packed(self) -> list[float]:
+        return [SHAPES[self.shape], self.scale, self.V_half, 1.0 / self.k, self.offset]
+
+    def __call__(self, V):
+        V = np.asarray(V, dtype=float)
+        out = _rate_array(*self.packed(), np.atleast_1d(V))
+        return out.reshape(V.shape) if V.ndim else float(out[0])
+
+
+@dataclass(frozen=True)
+class Gate:
+    r"""A gating variable: its kinetics and the power it enters the conductance with.
+
+    Give either ``alpha`` and ``beta`` (opening and closing rates, 1/ms), or
+    ``steady_state`` (dimensionless) and ``time_constant`` (ms). Then
+    :math:`x_\infty = \alpha/(\alpha+\beta)` and :math:`\tau_x = 1/(\alpha+\beta)`.
+
+    Parameters
+    ----------
+    name : str
+        State variable name, e.g. ``"m"``.
+    power : int, default 1
+        Exponent of the gate in the channel's open probability (3 for HH's m).
+    alpha, beta : Rate, optional
+        Opening and closing rates (1/ms).
+    steady_state, time_constant : Rate, optional
+        x_∞(V) and τ_x(V) (ms).
+    """
+
+    name: str
+    power: int = 1
+    alpha: Rate | None = None
+    beta: Rate | None = None
+    steady_state: Rate | None = None
+    time_constant: Rate | None = None
+
+    def __post_init__(self):
+        by_rates = self.alpha is not None and self.beta is not None
+        by_tau = self.steady_state is not None and self.time_constant is not None
+        if by_rates == by_tau:
+            raise ValueError(f"Gate {self.name!r}: give either alpha and beta, or steady_state "
+                             "and time_constant (exactly one pair).")
+        if isinstance(self.power, bool) or not isinstance(self.power, (int, np.integer)) or self.power < 1:
+            raise ValueError(f"Gate {self.name!r}: power={self.power!r} must be a positive integer.")
+
+    def inf(self, V):
+        """Steady-state value x_∞(V) (dimensionless)."""
+        if self.alpha is not None:
+            a, b = self.alpha(V), self.beta(V)
+            return a / (a + b)
+        return self.steady_state(V)
+
+    def tau(self, V):
+        """Time constant τ_x(V) (ms)."""
+        if self.alpha is not None:
+            return 1.0 / (self.alpha(V) + self.beta(V))
+        return self.time_constant(V)
+
+    def packed(self) -> list[float]:
+        if self.alpha is not None:
+            return [self.power, 0.0, *self.alpha.packed(), *self.beta.packed()]
+        return [self.power, 1.0, *self.steady_state.packed(), *self.time_constant.packed()]
+
+
+@dataclass(frozen=True)
+class Channel:
+    r"""An ionic conductance: :math:`I = \bar g \prod_j x_j^{p_j} (V - E)`, positive outward.
+
+    Parameters
+    ----------
+    name : str
+        Name of the current, e.g. ``"Na"``.
+    g : float
+        Maximal conductance (mS/cm²).
+    E : float
+        Reversal potential (mV).
+    gates : tuple of Gate, default ()
+        Its gates; a channel without gates is a leak.
+    """
+
+    name: str
+    g: float
+    E: float
+    gates: tuple[Gate, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "g", check.nonnegative(f"g of channel {self.name!r}", self.g, "mS/cm²"))
+        object.__setattr__(self, "E", check.potential(f"E of channel {self.name!r}", self.E))
+        object.__setattr__(self, "gates", tuple(self.gates))
+
+    def open_fraction(self, gate_values: dict) -> np.ndarray:
+        """Product of gate powers, from arrays of gate values keyed by gate name."""
+        out = 1.0
+        for gate in self.gates:
+            out = out * np.asarray(gate_values[gate.name]) ** gate.power
+        return out
+
+    def current(self, V, gate_values: dict) -> np.ndarray:
+        """The channel current (µA/cm², positive outward) at V with the given gate values."""
+        return self.g * self.open_fraction(gate_values) * (np.asarray(V) - self.E)
+
+
+class ConductanceBased(Model):
+    """Everything a model made of a capacitance ``C`` and ``channels`` needs for the engine.
+
+    Subclasses provide ``C``, ``channels``, ``spike_threshold`` and ``V_init``.
+    """
+
+    kind: ClassVar[int] = CONDUCTANCE_KIND
+    units = PER_AREA
+    default_dt: ClassVar[float] = 0.01
+    default_method: ClassVar[str] = "exp_euler"
+
+    @property
+    def gates(self) -> tuple[Gate, ...]:
+        return tuple(g for ch in self.channels for g in ch.gates)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return ("V", *(g.name for g in self.gates))
+
+    def parameters(self) -> np.ndarray:
+        return _packed_and_rest(self)[0].copy()
+
+    def steady_state_current(self, V):
+        """Total ionic current (µA/cm²) with every gate at its steady state at V."""
+        V = np.asarray(V, dtype=float)
+        values = {g.name: g.inf(V) for g in self.gates}
+        return sum(ch.current(V, values) for ch in self.channels)
+
+    def resting_potential(self) -> float:
+        """The lowest stable V (mV) at which the steady-state ionic current vanishes."""
+        return _packed_and_rest(self)[1]
+
+    def initial_state(self) -> np.ndarray:
+        V0 = self.V_init
+        if V0 is None:
+            V0 = self.resting_potential()
+            if V0 is None:
+                raise ValueError("this neuron has no stable resting potential between -120 "
+                                 "and 60 mV; give V_init explicitly.")
+        return np.array([V0, *(g.inf(V0) for g in self.gates)], dtype=float)
+
+    def channel_currents(self, V, state: dict) -> dict:
+        """Each channel's current (µA/cm², positive outward) from a recorded trace."""
+        return {ch.name: ch.current(V, state) for ch in self.channels}
+
+    def max_dt(self, method: str) -> float:
+        # Forward Euler on a gate is stable for dt < 2 tau_x; the fastest HH gate (m) has
+        # tau_m ~ 0.1 ms near the peak of a spike, and the voltage equation's own time
+        # constant C / g_total drops to a few hundredths of a ms. Measured for HH:
+        # Euler blows up above ~0.05 ms; spike times are accurate for dt <= 0.05 ms.
+        fastest = min((float(np.min(g.tau(np.arange(-100.0, 60.0, 1.0)))) for g in self.gates),
+                      default=np.inf)
+        return min(0.05, 2.0 * fastest) if method == "euler" else min(0.1, 4.0 * fastest)
+
+    def _check_common(self):
+        object.__setattr__(self, "C", check.positive("C", self.C, "µF/cm²"))
+        object.__setattr__(self, "spike_threshold", check.potential("spike_threshold", self.spike_threshold))
+        if self.V_init is not None:
+            object.__setattr__(self, "V_init", check.potential("V_init", self.V_init))
+
+
+@dataclass(frozen=True)
+class ConductanceBasedNeuron(ConductanceBased):
+    """A single-compartment neuron made of any set of :class:`Channel` objects.
+
+    Parameters
+    ----------
+    C : float, default 1.0
+        Membrane capacitance (µF/cm²).
+    channels : tuple of Channel
+        The ionic conductances; gate names must be unique across channels.
+    spike_threshold : float, default 0.0
+        A spike is recorded at each upward crossing of this potential (mV).
+    V_init : float or None, default None
+        Initial potential (mV); ``None`` starts at the resting potential with every
+        gate at its steady state.
+
+    Notes
+    -----
+    Default integration: ``method="exp_euler"`` (the gates and V each advanced by their
+    exact exponential update given the others, Rush & Larsen 1978) with ``dt = 0.01`` ms.
+    """
+
+    C: float = 1.0
+    channels: tuple[Channel, ...] = ()
+    spike_threshold: float = 0.0
+    V_init: float | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "channels", tuple(self.channels))
+        if not self.channels:
+            raise ValueError("a ConductanceBasedNeuron needs at least one Channel.")
+        names = [g.name for g in self.gates]
+        if len(set(names)) != len(names) or "V" in names:
+            raise ValueError(f"gate names must be unique and not 'V'; got {names}.")
+        self._check_common()
+
+    def add(self, channel: Channel) -> "ConductanceBasedNeuron":
+        """This neuron with one more channel (the step-by-step build-up uses this)."""
+        return self.replace(channels=(*self.channels, channel))
+
+
+@functools.lru_cache(maxsize=256)
+def _packed_and_rest(model):
+    """The kernel's parameter array and the resting potential, computed once per model
+    (models are frozen and hashable, so slider re-simulations reuse them)."""
+    p = [model.C, model.spike_threshold, len(model.channels)]
+    for ch in model.channels:
+        p += [ch.g, ch.E, len(ch.gates)]
+        for gate in ch.gates:
+            p += gate.packed()
+    # Rest: bracket the lowest upward zero crossing of the steady-state current on a
+    # 0.25 mV grid, refine on a 1000-point grid inside it, then interpolate linearly.
+    V = np.arange(-120.0, 60.0, 0.25)
+    rest = None
+    for _ in range(2):
+        current = model.steady_state_current(V)
+        up = np.nonzero((current[:-1] < 0) & (current[1:] >= 0))[0]
+        if up.size == 0:
+            break
+        k = up[0]
+        lo, hi = V[k], V[k + 1]
+        rest = lo + (hi - lo) * current[k] / (current[k] - current[k + 1])
+        V = np.linspace(lo, hi, 1001)
+    return np.array(p, dtype=float), rest
+
+
+@hot
+def _gate_kinetics(p, i, V):
+    """(opening, closing) with dx/dt = opening - closing * x for the gate packed at p[i]."""
+    r1 = rate_value(p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], V)
+    r2 = rate_value(p[i + 7], p[i + 8], p[i + 9], p[i + 10], p[i + 11], V)
+    if p[i + 1] == 0.0:          # alpha, beta: dx/dt = alpha - (alpha + beta) x
+        return r1, r1 + r2
+    inv_tau = 1.0 / r2           # steady state, time constant
+    return r1 * inv_tau, inv_tau
+
+
+@hot
+def conductance_rhs(p, y, I, A, B):
+    """Right-hand side as dy/dt = A*y + B: every equation is linear in its own variable."""
+    V = y[0]
+    G = 0.0
+    GE = 0.0
+    s = 1
+    i = _HEADER
+    for _ in range(int(p[2])):
+        g = p[i]
+        E = p[i + 1]
+        n_gates = int(p[i + 2])
+        i += 3
+        open_fraction = 1.0
+        for _ in range(n_gates):
+            opening, closing = _gate_kinetics(p, i, V)
+            A[s] = -closing
+            B[s] = opening
+            x = y[s]
+            for _ in range(int(p[i])):
+                open_fraction *= x
+            s += 1
+            i += _GATE_SIZE
+        G += g * open_fraction
+        GE += g * open_fraction * E
+    inv_C = 1.0 / p[0]
+    A[0] = -G * inv_C
+    B[0] = (GE + I) * inv_C
+
+
+@hot
+def conductance_crossing(p, y_prev, y):
+    """Upward crossing of the spike threshold p[1], interpolated; -1 if none."""
+    theta = p[1]
+    if y_prev[0] < theta <= y[0]:
+        return (theta - y_prev[0]) / (y[0] - y_prev[0])
+    return -1.0

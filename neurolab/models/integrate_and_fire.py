@@ -1,0 +1,120 @@
+"""Integrate-and-fire neurons: a leaky membrane plus a threshold and a reset."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .._jit import hot
+
+from .. import _validation as check
+from ._base import Model
+from .passive import STABILITY_LIMIT, _check_leak
+
+LIF_KIND = 1
+
+
+@hot
+def threshold_crossing(V_th, V_prev, V):
+    """Fraction of the step at which V reached V_th (linear interpolation), or -1."""
+    if V < V_th:
+        return -1.0
+    if V_prev >= V_th:
+        return 0.0
+    return (V_th - V_prev) / (V - V_prev)
+
+
+@dataclass(frozen=True)
+class LIF(Model):
+    r"""Leaky integrate-and-fire neuron with an absolute refractory period.
+
+    .. math:: C \frac{dV}{dt} = -g_L (V - E_L) + I(t)
+
+    When V reaches ``V_th`` a spike is recorded at the (interpolated) crossing time, V is
+    reset to ``V_reset`` and held there for ``t_ref``. The threshold current is
+    :math:`I_{th} = g_L (V_{th} - E_L)`; above it the neuron fires at
+
+    .. math:: f = \left[t_{ref} + \tau \ln\frac{I/g_L + E_L - V_{reset}}{I/g_L + E_L - V_{th}}\right]^{-1}
+
+    with :math:`\tau = C/g_L` (Dayan & Abbott 2001, eq. 5.12; Gerstner et al. 2014, ch. 1).
+    The defaults (τ = 10 ms, R = 100 MΩ, I_th = 200 pA) are those of the course's
+    refractoriness chapter.
+
+    Parameters
+    ----------
+    C : float, default 100.0
+        Membrane capacitance (pF).
+    g_L : float, default 10.0
+        Leak conductance (nS).
+    E_L : float, default -70.0
+        Leak reversal potential (mV).
+    V_th : float, default -50.0
+        Spike threshold (mV).
+    V_reset : float, default -65.0
+        Reset potential after a spike (mV).
+    t_ref : float, default 2.0
+        Absolute refractory period during which V is clamped at ``V_reset`` (ms).
+
+    Notes
+    -----
+    Default integration: ``method="exp_euler"``, ``dt = 0.1`` ms; any method needs
+    ``dt <= tau / 10`` for accurate spike times.
+    """
+
+    C: float = 100.0
+    g_L: float = 10.0
+    E_L: float = -70.0
+    V_th: float = -50.0
+    V_reset: float = -65.0
+    t_ref: float = 2.0
+
+    kind: ClassVar[int] = LIF_KIND
+    state_names: ClassVar[tuple[str, ...]] = ("V",)
+    default_dt: ClassVar[float] = 0.1
+    default_method: ClassVar[str] = "exp_euler"
+    resets: ClassVar[bool] = True
+
+    def __post_init__(self):
+        _check_leak(self)
+        object.__setattr__(self, "V_th", check.potential("V_th", self.V_th))
+        object.__setattr__(self, "V_reset", check.potential("V_reset", self.V_reset))
+        object.__setattr__(self, "t_ref", check.nonnegative("t_ref", self.t_ref, "ms"))
+        check.ordered("V_reset", self.V_reset, "V_th", self.V_th, "mV")
+
+    @property
+    def tau(self) -> float:
+        """Membrane time constant C / g_L (ms)."""
+        return self.C / self.g_L
+
+    @property
+    def I_th(self) -> float:
+        """Threshold (rheobase) current g_L (V_th - E_L) (pA)."""
+        return self.g_L * (self.V_th - self.E_L)
+
+    def rate(self, I) -> np.ndarray:
+        """Analytic firing rate (Hz) for constant current(s) ``I`` (pA); 0 at or below I_th."""
+        I = np.asarray(I, dtype=float)
+        V_inf = self.E_L + I / self.g_L
+        with np.errstate(divide="ignore", invalid="ignore"):
+            isi = self.t_ref + self.tau * np.log((V_inf - self.V_reset) / (V_inf - self.V_th))
+            return np.where(V_inf > self.V_th, 1000.0 / isi, 0.0)
+
+    def parameters(self) -> np.ndarray:
+        return np.array([self.C, self.g_L, self.E_L, self.V_th, self.V_reset, self.t_ref])
+
+    def initial_state(self) -> np.ndarray:
+        return np.array([self.E_L])
+
+    def max_dt(self, method: str) -> float:
+        return min(STABILITY_LIMIT[method], 0.1) * self.tau
+
+
+@hot
+def lif_crossing(p, y_prev, y):
+    return threshold_crossing(p[3], y_prev[0], y[0])
+
+
+@hot
+def lif_reset(p, y):
+    y[0] = p[4]
