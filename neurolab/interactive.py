@@ -2,7 +2,7 @@
 
 * :func:`slider_figure` precomputes one set of traces per slider value; the slider only
   switches which set is visible, so it works in a static HTML page with no kernel.
-* :func:`trace_figure` is the plotly counterpart of :meth:`Result.plot`.
+* :func:`trace_figure` is the plotly counterpart of :meth:`~neurolab.Result.plot`.
 * :func:`explore` re-simulates while a slider moves (needs a running kernel).
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 def _layout(fig, xaxis_title, yaxis_title, title):
     fig.update_layout(title=title, xaxis_title=xaxis_title, yaxis_title=yaxis_title,
                       autosize=True, height=450, margin=dict(l=60, r=20, t=50 if title else 20, b=50),
-                      template="plotly_white", legend=dict(orientation="h", y=-0.25))
+                      template="plotly_white",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
 
 
 def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title=None,
@@ -34,7 +35,7 @@ def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title
         Slider label, with units (e.g. ``"dt (ms)"``).
     xaxis_title, yaxis_title : str
         Axis titles, with units.
-    static_traces : list of traces, optional
+    static_traces : list of go.Scatter, optional
         Traces shown at every slider position (e.g. an exact solution).
     active : int
         Index of the value shown first.
@@ -100,8 +101,9 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
     t_stop, dt, method
         As in :func:`neurolab.simulate`.
     **sliders
-        ``name=(min, max, step)``. Names that are fields of the model vary the model;
-        the others are passed to ``stimulus``.
+        ``name=(min, max, step)``. Names that are fields of the model vary the model
+        and start at the model's value; the others are passed to ``stimulus`` and start
+        at that function's default for them (or mid-range if it has none).
 
     Returns
     -------
@@ -125,7 +127,8 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
         if name in fields:
             start = float(getattr(model, name))
         elif name in stim_params:
-            start = stim_params[name] if isinstance(stim_params[name], (int, float)) else lo
+            default = stim_params[name]
+            start = default if isinstance(default, (int, float)) else 0.5 * (lo + hi)
         else:
             raise ValueError(f"slider {name!r} is neither a parameter of {type(model).__name__} "
                              f"({', '.join(sorted(fields))}) nor an argument of the stimulus function.")

@@ -72,7 +72,7 @@ def plot_fi(currents, rates, *, labels=None, current_unit="pA", title=None, ax=N
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 4))
-    rates_list = rates if isinstance(rates, (list, tuple)) else [rates]
+    rates_list = [rates] if np.ndim(rates[0]) == 0 else list(rates)
     for i, r in enumerate(rates_list):
         ax.plot(currents, r, "o-", ms=3, label=None if labels is None else labels[i])
     ax.set_xlabel(f"injected current ({current_unit})")

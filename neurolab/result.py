@@ -21,8 +21,14 @@ class Result:
         Spike times (ms): interpolated threshold crossings.
     I : ndarray (n,) or (batch, n)
         The injected current on the grid (pA, or µA/cm² for conductance-based models).
-    model, dt, method, t_stop
-        What was simulated and how.
+    model : Model or list of Model
+        What was simulated.
+    dt : float
+        Time step (ms).
+    method : str
+        Integration method.
+    t_stop : float
+        Duration (ms).
     """
 
     def __init__(self, model, t, trace, spike_times, current, dt, method, batched):

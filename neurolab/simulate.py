@@ -111,7 +111,7 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
     model : Model or list of Model
         A neurolab model (``models.LIF()``, ``models.HodgkinHuxley()`` ...). A list of
         models of one family runs as one batch (a parameter sweep).
-    stimulus : number, Stimulus, callable, array, or list of these
+    stimulus : float, Stimulus, callable, ndarray or list
         The injected current (pA; µA/cm² for conductance-based models): a constant, a
         :mod:`neurolab.stimulus` object, a function ``I(t)`` of time in ms, or an array
         of ``n`` samples on the grid. A list of these, or a 2-D array (batch × n), runs

@@ -59,7 +59,7 @@ class LIF(Model):
     Notes
     -----
     Default integration: ``method="exp_euler"``, ``dt = 0.1`` ms; any method needs
-    ``dt <= tau / 10`` for accurate spike times.
+    ``dt < tau / 5`` for accurate spike times.
     """
 
     C: float = 100.0
@@ -107,7 +107,7 @@ class LIF(Model):
         return np.array([self.E_L])
 
     def max_dt(self, method: str) -> float:
-        return min(STABILITY_LIMIT[method], 0.1) * self.tau
+        return min(STABILITY_LIMIT[method], 0.2) * self.tau
 
 
 @hot

@@ -74,7 +74,7 @@ class PassiveMembrane(Model):
 
     @property
     def R(self) -> float:
-        """Input resistance 1 / g_L (MΩ): 1 / (1 nS) = 1000 MΩ."""
+        """Input resistance 1 / g_L in MΩ (1 / (1 nS) = 1000 MΩ)."""
         return 1000.0 / self.g_L
 
     def parameters(self) -> np.ndarray:

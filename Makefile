@@ -1,0 +1,10 @@
+# Thin wrappers around dev.py (which needs only Python 3.10+).
+PYTHON ?= python3
+
+.PHONY: book test bench
+book:
+	$(PYTHON) dev.py book
+test:
+	$(PYTHON) dev.py test
+bench:
+	$(PYTHON) dev.py bench
