@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from numba import njit, prange
+
 from ._jit import hot, jit
 
 from .models.conductance import CONDUCTANCE_KIND, conductance_crossing, conductance_rhs
@@ -89,47 +91,46 @@ def _exp_factor(a, h):
 
 
 @hot
-def _step(kind, method, p, y, I, h, free, A, B, k1, k2, k3, k4, tmp):
-    """Advance y in place by one step of length h."""
+def _euler_step(kind, p, y, I, h, free, A, B):
+    _rhs(kind, p, y, I, A, B)
+    A[0] *= free
+    B[0] *= free
+    for i in range(y.size):
+        y[i] += h * (A[i] * y[i] + B[i])
+
+
+@hot
+def _exp_euler_step(kind, p, y, I, h, free, A, B):
+    _rhs(kind, p, y, I, A, B)
+    A[0] *= free
+    B[0] *= free
+    for i in range(y.size):
+        y[i] += (A[i] * y[i] + B[i]) * _exp_factor(A[i], h)
+
+
+@hot
+def _rk4_step(kind, p, y, I, h, free, A, B, k1, k2, k3, k4, tmp):
     S = y.size
-    if method == EXP_EULER:
-        _rhs(kind, p, y, I, A, B)
-        A[0] *= free
-        B[0] *= free
-        for i in range(S):
-            y[i] += (A[i] * y[i] + B[i]) * _exp_factor(A[i], h)
-    elif method == EULER:
-        _derivs(kind, p, y, I, free, A, B, k1)
-        for i in range(S):
-            y[i] += h * k1[i]
-    else:
-        _derivs(kind, p, y, I, free, A, B, k1)
-        for i in range(S):
-            tmp[i] = y[i] + 0.5 * h * k1[i]
-        _derivs(kind, p, tmp, I, free, A, B, k2)
-        for i in range(S):
-            tmp[i] = y[i] + 0.5 * h * k2[i]
-        _derivs(kind, p, tmp, I, free, A, B, k3)
-        for i in range(S):
-            tmp[i] = y[i] + h * k3[i]
-        _derivs(kind, p, tmp, I, free, A, B, k4)
-        for i in range(S):
-            y[i] += h * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]) / 6.0
+    _derivs(kind, p, y, I, free, A, B, k1)
+    for i in range(S):
+        tmp[i] = y[i] + 0.5 * h * k1[i]
+    _derivs(kind, p, tmp, I, free, A, B, k2)
+    for i in range(S):
+        tmp[i] = y[i] + 0.5 * h * k2[i]
+    _derivs(kind, p, tmp, I, free, A, B, k3)
+    for i in range(S):
+        tmp[i] = y[i] + h * k3[i]
+    _derivs(kind, p, tmp, I, free, A, B, k4)
+    for i in range(S):
+        y[i] += h * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]) / 6.0
 
 
 @jit
-def integrate(kind, method, params, y0, current, n, dt, record, trace, spikes, counts, error):
-    """Integrate a batch of neurons of one model family on the grid t = dt * arange(n).
-
-    params (batch, P), y0 (batch, S), current (batch, n) or (batch, 1) for a constant;
-    the current in step k, I[k], is held over [t_k, t_k + dt). Writes trace
-    when ``record`` (time-major, (batch, n, S), so each step writes one contiguous row), spike times into spikes (batch, capacity) and their numbers into
-    counts (batch,).
-    Returns a status; on NOT_FINITE, error = [neuron, step, variable].
-    """
-    batch, S = y0.shape
-    capacity = spikes.shape[1]
-    constant = current.shape[1] == 1
+def _integrate_one(kind, method, p, y0, current, n, dt, record, trace, spikes, error):
+    """Integrate one neuron; returns (status, number of spikes). See :func:`integrate`."""
+    S = y0.size
+    capacity = spikes.size
+    constant = current.size == 1
     A = np.empty(S)
     B = np.empty(S)
     k1 = np.empty(S)
@@ -137,57 +138,74 @@ def integrate(kind, method, params, y0, current, n, dt, record, trace, spikes, c
     k3 = np.empty(S)
     k4 = np.empty(S)
     tmp = np.empty(S)
-    y = np.empty(S)
+    y = y0.copy()
     y_prev = np.empty(S)
     status = OK
-    for b in range(batch):
-        p = params[b]
-        y[:] = y0[b]
-        if record:
-            trace[b, 0, :] = y
-        clamp_end = -np.inf
-        count = 0
-        for k in range(n - 1):
-            t = k * dt
-            I = current[b, 0] if constant else current[b, k]
-            free = 1.0
-            if clamp_end > t:
-                free = max(0.0, (t + dt - clamp_end) / dt)
+    if record:
+        for i in range(S):
+            trace[0, i] = y[i]
+    clamp_end = -np.inf
+    count = 0
+    for k in range(n - 1):
+        t = k * dt
+        I = current[0] if constant else current[k]
+        free = 1.0
+        if clamp_end > t:
+            free = max(0.0, (t + dt - clamp_end) / dt)
+        for i in range(S):
+            y_prev[i] = y[i]
+        # one small function per method, so that LLVM inlines the cheap ones
+        if method == EULER:
+            _euler_step(kind, p, y, I, dt, free, A, B)
+        elif method == EXP_EULER:
+            _exp_euler_step(kind, p, y, I, dt, free, A, B)
+        else:
+            _rk4_step(kind, p, y, I, dt, free, A, B, k1, k2, k3, k4, tmp)
+        # V feels any variable that diverged within a step, so checking V suffices
+        if not abs(y[0]) < 1e9:
+            error[0] = k
+            error[1] = 0
             for i in range(S):
-                y_prev[i] = y[i]
-            _step(kind, method, p, y, I, dt, free, A, B, k1, k2, k3, k4, tmp)
-            # V feels any variable that diverged within a step, so checking V suffices
-            if not abs(y[0]) < 1e9:
-                error[0] = b
-                error[1] = k
-                error[2] = 0
-                for i in range(S):
-                    if not math.isfinite(y[i]) or abs(y[i]) > 1e9:
-                        error[2] = i
-                        break
-                return NOT_FINITE
-            fraction = _crossing(kind, p, y_prev, y)
-            if fraction >= 0.0:
-                t_spike = t + fraction * dt
-                if count < capacity:
-                    spikes[b, count] = t_spike
-                else:
-                    status = SPIKE_BUFFER_FULL
-                count += 1
-                t_ref = _reset(kind, p, y)
-                if t_ref >= 0.0 and kind_resets(kind):
-                    clamp_end = t_spike + t_ref
-                    rest = t + dt - clamp_end
-                    if rest > 0.0:
-                        # the part of this step after the reset (and refractory period)
-                        _rhs(kind, p, y, I, A, B)
-                        y[0] += (A[0] * y[0] + B[0]) * (
-                            _exp_factor(A[0], rest) if method == EXP_EULER else rest)
-            if record:
-                for i in range(S):
-                    trace[b, k + 1, i] = y[i]
-        counts[b] = count
-    return status
+                if not math.isfinite(y[i]) or abs(y[i]) > 1e9:
+                    error[1] = i
+                    break
+            return NOT_FINITE, count
+        fraction = _crossing(kind, p, y_prev, y)
+        if fraction >= 0.0:
+            t_spike = t + fraction * dt
+            if count < capacity:
+                spikes[count] = t_spike
+            else:
+                status = SPIKE_BUFFER_FULL
+            count += 1
+            if kind_resets(kind):
+                clamp_end = t_spike + _reset(kind, p, y)
+                rest = t + dt - clamp_end
+                if rest > 0.0:
+                    # the part of this step after the reset (and refractory period)
+                    _rhs(kind, p, y, I, A, B)
+                    y[0] += (A[0] * y[0] + B[0]) * (
+                        _exp_factor(A[0], rest) if method == EXP_EULER else rest)
+        if record:
+            for i in range(S):
+                trace[k + 1, i] = y[i]
+    return status, count
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def integrate(kind, method, params, y0, current, n, dt, record, trace, spikes, counts, status, error):
+    """Integrate a batch of neurons of one model family on the grid t = dt * arange(n).
+
+    params (batch, P), y0 (batch, S), current (batch, n) or (batch, 1) for a constant;
+    the current in step k, I[k], is held over [t_k, t_k + dt). Writes, per neuron b:
+    trace[b] (n, S) when ``record`` (time-major, so each step writes one contiguous row),
+    spike times into spikes[b], their number into counts[b], a status (OK, NOT_FINITE,
+    SPIKE_BUFFER_FULL) into status[b] and, on NOT_FINITE, [step, variable] into error[b].
+    The neurons of a batch run in parallel on the available cores.
+    """
+    for b in prange(y0.shape[0]):
+        status[b], counts[b] = _integrate_one(kind, method, params[b], y0[b], current[b], n, dt,
+                                              record, trace[b], spikes[b], error[b])
 
 
 @hot

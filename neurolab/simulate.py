@@ -193,18 +193,21 @@ def _run(model, method, params, y0, current, n, dt, record, progress):
     for lo in range(0, size, chunk):
         hi = min(size, lo + chunk)
         while True:
-            error = np.zeros(3, dtype=np.int64)
-            status = _kernel.integrate(model.kind, method_id, params[lo:hi], y0[lo:hi],
-                                       current[lo:hi], n, dt, record, trace[lo:hi],
-                                       spikes[lo:hi], counts[lo:hi], error)
-            if status != _kernel.SPIKE_BUFFER_FULL:
+            status = np.zeros(hi - lo, dtype=np.int64)
+            error = np.zeros((hi - lo, 2), dtype=np.int64)
+            _kernel.integrate(model.kind, method_id, params[lo:hi], y0[lo:hi], current[lo:hi], n,
+                              dt, record, trace[lo:hi], spikes[lo:hi], counts[lo:hi], status, error)
+            if not np.any(status == _kernel.SPIKE_BUFFER_FULL):
                 break
-            spikes = np.concatenate([spikes, np.empty((size, int(counts.max()) + 16 - spikes.shape[1]))], axis=1)
-        if status == _kernel.NOT_FINITE:
-            b, k, i = error
-            names = model.state_names
+            grown = np.empty((size, int(counts.max()) + 16))
+            grown[:, :spikes.shape[1]] = spikes
+            spikes = grown
+        failed = np.flatnonzero(status == _kernel.NOT_FINITE)
+        if failed.size:
+            b = failed[0]
+            k, i = error[b]
             raise ValueError(
-                f"the simulation diverged at t = {(k + 1) * dt:g} ms: {names[i]} became "
+                f"the simulation diverged at t = {(k + 1) * dt:g} ms: {model.state_names[i]} became "
                 f"non-finite or exceeded 1e9 (run {lo + b} of the batch). The time step "
                 f"dt={dt:g} ms is probably too coarse for method={method!r}; try dt={dt / 10:g}"
                 + ("" if method == "exp_euler" else " or method='exp_euler'") + ".")
