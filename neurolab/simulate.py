@@ -10,7 +10,6 @@ import numpy as np
 
 from . import _kernel
 from . import _validation as check
-from . import analysis
 from .models._base import METHODS, Model
 from .result import Result
 from .stimulus import Stimulus, step
