@@ -40,9 +40,8 @@ class Result:
         self.batched = batched
         names = model[0].state_names if batched else model.state_names
         self._trace = trace
-        # trace is time-major, (..., n, S): each variable becomes one contiguous array
-        self.state = {} if trace is None else {name: np.ascontiguousarray(trace[..., i])
-                                               for i, name in enumerate(names)}
+        # trace is variable-major, (S, [batch,] n): each variable is a contiguous view
+        self.state = {} if trace is None else {name: trace[i] for i, name in enumerate(names)}
         self.spike_times = spike_times if batched else spike_times[0]
         I = np.broadcast_to(current, (current.shape[0], t.size))
         self.I = I if batched else I[0]
@@ -65,8 +64,7 @@ class Result:
         """The i-th run of a batch, as a single Result."""
         if not self.batched:
             raise TypeError("only a batched Result can be indexed.")
-        trace = None if self._trace is None else self._trace[i][None]
-        return Result(self.model[i], self.t, None if trace is None else trace[0],
+        return Result(self.model[i], self.t, None if self._trace is None else self._trace[:, i],
                       [self.spike_times[i]], self.I[i][None], self.dt, self.method, False)
 
     def _each(self, fn):

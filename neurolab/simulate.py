@@ -8,7 +8,9 @@ import time
 
 import numpy as np
 
-from . import _kernel
+import numba
+
+from . import _codegen
 from . import _validation as check
 from .models._base import METHODS, Model
 from .result import Result
@@ -38,13 +40,31 @@ def _check_model(model) -> Model:
     return model
 
 
-def _sample(stim, t, dt, rng, unit):
+def _constant_currents(values, unit):
+    """A batch of constant currents as a (batch, 1) array, checked like any stimulus."""
+    current = np.array(values, dtype=float)[:, None]
+    if not np.all(np.isfinite(current)):
+        raise ValueError(f"the stimulus {values[int(np.argmin(np.isfinite(current)))]} is not a "
+                         f"finite number; give a finite current in {unit}.")
+    _check_magnitude(current, unit)
+    return current
+
+
+def _check_magnitude(values, unit):
+    peak = np.max(np.abs(values))
+    if 0 < peak < 1e-6:
+        raise ValueError(f"the stimulus peaks at {peak:g} {unit}, far too small: neurolab uses "
+                         f"{unit}, and this looks like amperes (or A/cm²). Did you mean "
+                         f"{peak * (1e12 if unit == 'pA' else 1e6):g} {unit}?")
+
+
+def _sample(stim, t, dt, seed_sequence, unit):
     """One stimulus as an array on the grid t (or a length-1 array for a constant)."""
     n = t.size
     if isinstance(stim, numbers.Real) and not isinstance(stim, bool):
         values = np.array([check.finite("stimulus", stim, unit)])
     elif isinstance(stim, Stimulus):
-        values = np.asarray(stim.sample(t, dt, rng), dtype=float)
+        values = np.asarray(stim.sample(t, dt, np.random.default_rng(seed_sequence)), dtype=float)
     elif isinstance(stim, np.ndarray) or isinstance(stim, (list, tuple)):
         values = np.asarray(stim, dtype=float)
         if values.shape != (n,):
@@ -65,11 +85,7 @@ def _sample(stim, t, dt, rng, unit):
     if not np.all(np.isfinite(values)):
         bad = np.flatnonzero(~np.isfinite(values))[0]
         raise ValueError(f"the stimulus is not finite at t = {t[bad] if values.size > 1 else 0:g} ms.")
-    peak = np.max(np.abs(values))
-    if 0 < peak < 1e-6:
-        raise ValueError(f"the stimulus peaks at {peak:g} {unit}, far too small: neurolab uses "
-                         f"{unit}, and this looks like amperes (or A/cm²). Did you mean "
-                         f"{peak * (1e12 if unit == 'pA' else 1e6):g} {unit}?")
+    _check_magnitude(values, unit)
     return values
 
 
@@ -151,9 +167,9 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
     models = models * size if len(models) == 1 else models
     stimuli = stimuli * size if len(stimuli) == 1 else stimuli
     first = models[0]
-    if any(type(m) is not type(first) or m.state_names != first.state_names for m in models):
-        raise ValueError("a batch of models must all be of one class with the same state "
-                         "variables; run different families separately.")
+    if any(type(m) is not type(first) or m.equations() != first.equations() for m in models):
+        raise ValueError("a batch of models must all be of one class with the same equations "
+                         "(the same channels and gates); run different structures separately.")
 
     t_stop, dt, method = _resolve_dt_method(first, t_stop, dt, method)
     for m in models[1:]:
@@ -161,53 +177,68 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
     t = time_grid(t_stop, dt)
     n = t.size
 
-    streams = np.random.SeedSequence(seed).spawn(size)
-    samples = [_sample(s, t, dt, np.random.default_rng(ss), first.units.current)
-               for s, ss in zip(stimuli, streams)]
-    width = 1 if all(s.size == 1 for s in samples) else n
-    current = np.empty((size, width))
-    for row, s in zip(current, samples):
-        row[:] = s
+    unit = first.units.current
+    if all(isinstance(s, numbers.Real) and not isinstance(s, bool) for s in stimuli):
+        current = _constant_currents(stimuli, unit)          # an f–I sweep: no sampling
+    else:
+        streams = np.random.SeedSequence(seed).spawn(size)
+        samples = [_sample(s, t, dt, ss, unit) for s, ss in zip(stimuli, streams)]
+        width = 1 if all(s.size == 1 for s in samples) else n
+        current = np.empty((size, width))
+        for row, s in zip(current, samples):
+            row[:] = s
     params = np.array([m.parameters() for m in models])
     y0 = np.array([m.initial_state() for m in models])
 
     trace, spikes, counts = _run(first, method, params, y0, current, n, dt, record, progress)
     spike_list = [spikes[b, :counts[b]].copy() for b in range(size)]
-    return Result(models if batched else first, t, trace if batched or trace is None else trace[0],
+    return Result(models if batched else first, t, trace if batched or trace is None else trace[:, 0],
                   spike_list, current, dt, method, batched)
 
 
 def _run(model, method, params, y0, current, n, dt, record, progress):
+    """Call the model's compiled kernel (see :mod:`neurolab._codegen` for the layouts)."""
     size, S = y0.shape
-    method_id = _kernel.METHOD_IDS[method]
+    kernel = _codegen.kernel(model.equations(), method)
     capacity = int(min(n, max(64, n * dt / 2.0)))     # room for 500 Hz; grown if needed
-    work = size * n * S
     if progress is None:
-        progress = work > 3e8
-    chunk = max(1, size // 20) if progress else size
-    trace = np.empty((size, n if record else 1, S))
+        progress = size * n * S > 3e8
+    per_call = max(1, size // 20) if progress else size
+    params = np.ascontiguousarray(params.T)
+    initial = np.ascontiguousarray(y0.T)
+    current = np.ascontiguousarray(current.T)
+    trace = np.empty((S, size, n if record else 1))
+    trace[:, :, 0] = initial
     counts = np.zeros(size, dtype=np.int64)
+    status = np.zeros(size, dtype=np.int64)
+    error = np.zeros((size, 2), dtype=np.int64)
     spikes = np.empty((size, capacity))
+    threads = numba.get_num_threads()
     started = time.perf_counter()
-    for lo in range(0, size, chunk):
-        hi = min(size, lo + chunk)
+    for lo in range(0, size, per_call):
+        hi = min(size, lo + per_call)
         while True:
-            status = np.zeros(hi - lo, dtype=np.int64)
-            error = np.zeros((hi - lo, 2), dtype=np.int64)
-            _kernel.integrate(model.kind, method_id, params[lo:hi], y0[lo:hi], current[lo:hi], n,
-                              dt, record, trace[lo:hi], spikes[lo:hi], counts[lo:hi], status, error)
-            if not np.any(status == _kernel.SPIKE_BUFFER_FULL):
+            parts = max(1, min(threads, (hi - lo) // 4))   # neurons in parallel, >= 4 per core
+            args = (params, initial, current, n, dt, record, trace, spikes, counts, status, error)
+            # unsigned bounds: see the docstring of the generated chunk()
+            if parts == 1:
+                kernel.chunk(np.uint64(lo), np.uint64(hi), *args)
+            else:
+                kernel.integrate(np.linspace(lo, hi, parts + 1).astype(np.uint64), *args)
+            if not np.any(status[lo:hi] == _codegen.SPIKE_BUFFER_FULL):
                 break
             grown = np.empty((size, int(counts.max()) + 16))
             grown[:, :spikes.shape[1]] = spikes
             spikes = grown
-        failed = np.flatnonzero(status == _kernel.NOT_FINITE)
+            counts[lo:hi] = 0
+            status[lo:hi] = _codegen.OK
+        failed = np.flatnonzero(status[lo:hi] == _codegen.NOT_FINITE)
         if failed.size:
-            b = failed[0]
+            b = lo + failed[0]
             k, i = error[b]
             raise ValueError(
                 f"the simulation diverged at t = {(k + 1) * dt:g} ms: {model.state_names[i]} became "
-                f"non-finite or exceeded 1e9 (run {lo + b} of the batch). The time step "
+                f"non-finite or exceeded 1e9 (run {b} of the batch). The time step "
                 f"dt={dt:g} ms is probably too coarse for method={method!r}; try dt={dt / 10:g}"
                 + ("" if method == "exp_euler" else " or method='exp_euler'") + ".")
         if progress:

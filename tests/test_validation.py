@@ -113,3 +113,25 @@ def test_bad_gates():
         models.Gate("x", alpha=models.Rate("exp", 1.0, 0.0, 10.0))
     with pytest.raises(ValueError, match="shape"):
         models.Rate("cubic", 1.0, 0.0, 10.0)
+
+
+def test_equations_reject_names_the_engine_cannot_use():
+    from neurolab.models import Equations
+
+    leak = ("V", "-g_L / C", "(g_L * E_L + I) / C")
+    with pytest.raises(ValueError, match="'_C' cannot name"):
+        Equations(name="x", parameters=("_C",), state=("V",), rhs=(leak,))
+    with pytest.raises(ValueError, match="unique"):
+        Equations(name="x", parameters=("C", "C"), state=("V",), rhs=(leak,))
+    with pytest.raises(ValueError, match="first state variable must be 'V'"):
+        Equations(name="x", parameters=("C",), state=("U",), rhs=(("U", "0.0", "0.0"),))
+    with pytest.raises(ValueError, match="every state variable"):
+        Equations(name="x", parameters=("C", "g_L", "E_L"), state=("V", "w"), rhs=(leak,))
+
+
+def test_gate_names_must_be_identifiers():
+    rate = models.Rate("exp", 1.0, 0.0, 10.0)
+    with pytest.raises(ValueError, match="identifier"):
+        models.Gate("m 2", alpha=rate, beta=rate)
+    with pytest.raises(ValueError, match="identifier"):
+        models.Gate("V", alpha=rate, beta=rate)

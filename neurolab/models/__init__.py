@@ -3,14 +3,14 @@
 Point neurons use ms, mV, pA, nS, pF; conductance-based models use µF/cm², mS/cm²,
 µA/cm². Make variants with ``dataclasses.replace(model, g_L=20.0)`` or ``model.replace(...)``.
 """
-from ._base import METHODS, PER_AREA, POINT, Model, Units
+from ._base import METHODS, PER_AREA, POINT, Equations, Model, Units
 from .conductance import Channel, ConductanceBasedNeuron, Gate, Rate
 from .hodgkin_huxley import HodgkinHuxley
 from .integrate_and_fire import LIF
 from .passive import PassiveMembrane
 
 __all__ = [
-    "Model", "Units", "POINT", "PER_AREA", "METHODS",
+    "Model", "Equations", "Units", "POINT", "PER_AREA", "METHODS",
     "PassiveMembrane", "LIF", "HodgkinHuxley",
     "Rate", "Gate", "Channel", "ConductanceBasedNeuron",
 ]

@@ -12,8 +12,9 @@ The membrane equation, with ionic currents counted positive outward, is
           \\qquad \\frac{dx}{dt} = \\frac{x_\\infty(V) - x}{\\tau_x(V)}
                                 = \\alpha_x(V)(1 - x) - \\beta_x(V) x .
 
-Because every part is a number or one of the four shapes, the whole neuron packs into
-one float array and a single compiled, disk-cached kernel integrates any combination.
+The parts become the model's :class:`~neurolab.models.Equations`: their structure (rate
+shapes, gate powers) is written into a generated kernel, their numbers go into one
+parameter array, so every neuron of the same structure shares one compiled kernel.
 Units are per unit membrane area: µF/cm², mS/cm², µA/cm², mV, ms.
 """
 from __future__ import annotations
@@ -24,46 +25,13 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._jit import hot, jit
-
 from .. import _validation as check
-from ._base import PER_AREA, Model
+from .._math import SHAPES, shape_values
+from ._base import PER_AREA, Equations, Model
 
-CONDUCTANCE_KIND = 2
-
-SHAPES = {"exp": 0, "sigmoid": 1, "linoid": 2, "bell": 3}
-_GATE_SIZE = 12      # floats per gate: power, kind, 2 rates x (shape, scale, V_half, k, offset)
-_HEADER = 3          # C, spike threshold, number of channels
-
-
-@hot
-def rate_value(shape, scale, V_half, inv_k, offset, V):
-    """offset + scale * shape((V - V_half) / k) for one voltage (mV); takes 1/k, because
-    a multiplication is several times cheaper than a division in the inner loop."""
-    x = (V - V_half) * inv_k
-    if shape == 0:
-        f = np.exp(x)
-    elif shape == 1:
-        f = 1.0 / (1.0 + np.exp(-x))
-    elif shape == 2:
-        # x / (1 - exp(-x)) has a removable 0/0 at x = 0, where its value is 1; the
-        # series 1 + x/2 is exact to double precision for |x| < 1e-9.
-        if abs(x) < 1e-9:
-            f = 1.0 + 0.5 * x
-        else:
-            f = x / -np.expm1(-x)
-    else:
-        f = np.exp(-x * x)
-    return offset + scale * f
-
-
-@jit
-def _rate_array(shape, scale, V_half, inv_k, offset, V):
-    out = np.empty(V.size)
-    flat = V.ravel()
-    for i in range(flat.size):
-        out[i] = rate_value(shape, scale, V_half, inv_k, offset, flat[i])
-    return out.reshape(V.shape)
+#: How each rate shape is written in a generated kernel, as a function of x = (V - V_half)/k.
+SHAPE_CODE = {"exp": "exp({x})", "sigmoid": "sigmoid({x})", "linoid": "linoid({x})",
+              "bell": "exp(-{x} * {x})"}
 
 
 @dataclass(frozen=True)
@@ -112,13 +80,19 @@ class Rate:
             raise ValueError("k=0 mV: the slope factor of a Rate must be non-zero.")
         object.__setattr__(self, "k", k)
 
-    def packed(self) -> list[float]:
-        return [SHAPES[self.shape], self.scale, self.V_half, 1.0 / self.k, self.offset]
-
     def __call__(self, V):
         V = np.asarray(V, dtype=float)
-        out = _rate_array(*self.packed(), np.atleast_1d(V))
-        return out.reshape(V.shape) if V.ndim else float(out[0])
+        out = self.offset + self.scale * shape_values(self.shape, (V - self.V_half) / self.k)
+        return out if V.ndim else float(out)
+
+    def code(self, prefix: str) -> tuple[dict, list[str]]:
+        """Kernel parameters and code lines that compute this rate into ``_<prefix>``."""
+        values = {f"{prefix}_scale": self.scale, f"{prefix}_V_half": self.V_half,
+                  f"{prefix}_inv_k": 1.0 / self.k, f"{prefix}_offset": self.offset}
+        x = f"_x{prefix}"
+        shape = SHAPE_CODE[self.shape].format(x=x)
+        return values, [f"{x} = (V - {prefix}_V_half) * {prefix}_inv_k",
+                        f"_{prefix} = {prefix}_offset + {prefix}_scale * {shape}"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +130,9 @@ class Gate:
                              "and time_constant (exactly one pair).")
         if isinstance(self.power, bool) or not isinstance(self.power, (int, np.integer)) or self.power < 1:
             raise ValueError(f"Gate {self.name!r}: power={self.power!r} must be a positive integer.")
+        if not self.name.isidentifier() or self.name.startswith("_") or self.name in ("V", "I"):
+            raise ValueError(f"Gate name {self.name!r} must be a Python identifier (like 'm' or "
+                             "'n_K') that does not start with '_' and is not 'V' or 'I'.")
 
     def inf(self, V):
         """Steady-state value x_∞(V) (dimensionless)."""
@@ -170,10 +147,19 @@ class Gate:
             return 1.0 / (self.alpha(V) + self.beta(V))
         return self.time_constant(V)
 
-    def packed(self) -> list[float]:
-        if self.alpha is not None:
-            return [self.power, 0.0, *self.alpha.packed(), *self.beta.packed()]
-        return [self.power, 1.0, *self.steady_state.packed(), *self.time_constant.packed()]
+    def code(self, index: int) -> tuple[dict, list[str], tuple[str, str, str]]:
+        """Kernel parameters, code lines and the (variable, A, B) of dx/dt = A x + B."""
+        first, second = (self.alpha, self.beta) if self.alpha is not None else \
+            (self.steady_state, self.time_constant)
+        values, lines = first.code(f"r{2 * index}")
+        more, more_lines = second.code(f"r{2 * index + 1}")
+        values.update(more)
+        r1, r2 = f"_r{2 * index}", f"_r{2 * index + 1}"
+        if self.alpha is not None:        # dx/dt = alpha - (alpha + beta) x
+            rhs = (self.name, f"-({r1} + {r2})", r1)
+        else:                             # dx/dt = (x_inf - x) / tau
+            rhs = (self.name, f"-1.0 / {r2}", f"{r1} / {r2}")
+        return values, lines + more_lines, rhs
 
 
 @dataclass(frozen=True)
@@ -220,7 +206,6 @@ class ConductanceBased(Model):
     Subclasses provide ``C``, ``channels``, ``spike_threshold`` and ``V_init``.
     """
 
-    kind: ClassVar[int] = CONDUCTANCE_KIND
     units = PER_AREA
     default_dt: ClassVar[float] = 0.01
     default_method: ClassVar[str] = "euler"
@@ -233,8 +218,11 @@ class ConductanceBased(Model):
     def state_names(self) -> tuple[str, ...]:
         return ("V", *(g.name for g in self.gates))
 
+    def equations(self) -> Equations:
+        return _compiled(self)[0]
+
     def parameters(self) -> np.ndarray:
-        return _packed_and_rest(self)[0].copy()
+        return _compiled(self)[1].copy()
 
     def steady_state_current(self, V):
         """Total ionic current (µA/cm²) with every gate at its steady state at V."""
@@ -244,7 +232,7 @@ class ConductanceBased(Model):
 
     def resting_potential(self) -> float:
         """The lowest stable V (mV) at which the steady-state ionic current vanishes."""
-        return _packed_and_rest(self)[1]
+        return _compiled(self)[2]
 
     def initial_state(self) -> np.ndarray:
         V0 = self.V_init
@@ -321,16 +309,40 @@ class ConductanceBasedNeuron(ConductanceBased):
 
 
 @functools.lru_cache(maxsize=256)
-def _packed_and_rest(model):
-    """The kernel's parameter array and the resting potential, computed once per model
-    (models are frozen and hashable, so slider re-simulations reuse them)."""
-    p = [model.C, model.spike_threshold, len(model.channels)]
-    for ch in model.channels:
-        p += [ch.g, ch.E, len(ch.gates)]
-        for gate in ch.gates:
-            p += gate.packed()
-    # Rest: bracket the lowest upward zero crossing of the steady-state current on a
-    # 0.25 mV grid, refine on a 1000-point grid inside it, then interpolate linearly.
+def _compiled(model):
+    """The model's equations, parameter values and resting potential, computed once per
+    model (models are frozen and hashable, so slider re-simulations reuse them).
+
+    The structure (which shape each rate has, each gate's power) becomes code; the numbers
+    (conductances, reversal potentials, rate constants) become parameters, so models that
+    differ only in numbers share one compiled kernel.
+    """
+    values = {"C": model.C, "spike_threshold": model.spike_threshold}
+    lines, rhs, conductances, currents = [], [], [], []
+    index = 0
+    for c, channel in enumerate(model.channels):
+        values[f"g_{c}"], values[f"E_{c}"] = channel.g, channel.E
+        factors = [f"g_{c}"]
+        for gate in channel.gates:
+            more, gate_lines, gate_rhs = gate.code(index)
+            values.update(more)
+            lines += gate_lines
+            rhs.append(gate_rhs)
+            factors += [gate.name] * gate.power
+            index += 1
+        lines.append(f"_G{c} = {' * '.join(factors)}")
+        conductances.append(f"_G{c}")
+        currents.append(f"_G{c} * E_{c}")
+    rhs.insert(0, ("V", f"-({' + '.join(conductances)}) / C", f"({' + '.join(currents)} + I) / C"))
+    equations = Equations(name="conductance_based", parameters=tuple(values),
+                          state=model.state_names, rhs=tuple(rhs), intermediates=tuple(lines),
+                          threshold="spike_threshold")
+    return equations, np.array(list(values.values()), dtype=float), _resting_potential(model)
+
+
+def _resting_potential(model):
+    """The lowest upward zero crossing of the steady-state current (mV), or None."""
+    # bracket it on a 0.25 mV grid, refine on a 1000-point grid inside, interpolate
     V = np.arange(-120.0, 60.0, 0.25)
     rest = None
     for _ in range(2):
@@ -342,54 +354,4 @@ def _packed_and_rest(model):
         lo, hi = V[k], V[k + 1]
         rest = lo + (hi - lo) * current[k] / (current[k] - current[k + 1])
         V = np.linspace(lo, hi, 1001)
-    return np.array(p, dtype=float), rest
-
-
-@hot
-def _gate_kinetics(p, i, V):
-    """(opening, closing) with dx/dt = opening - closing * x for the gate packed at p[i]."""
-    r1 = rate_value(p[i + 2], p[i + 3], p[i + 4], p[i + 5], p[i + 6], V)
-    r2 = rate_value(p[i + 7], p[i + 8], p[i + 9], p[i + 10], p[i + 11], V)
-    if p[i + 1] == 0.0:          # alpha, beta: dx/dt = alpha - (alpha + beta) x
-        return r1, r1 + r2
-    inv_tau = 1.0 / r2           # steady state, time constant
-    return r1 * inv_tau, inv_tau
-
-
-@hot
-def conductance_rhs(p, y, I, A, B):
-    """Right-hand side as dy/dt = A*y + B: every equation is linear in its own variable."""
-    V = y[0]
-    G = 0.0
-    GE = 0.0
-    s = 1
-    i = _HEADER
-    for _ in range(int(p[2])):
-        g = p[i]
-        E = p[i + 1]
-        n_gates = int(p[i + 2])
-        i += 3
-        open_fraction = 1.0
-        for _ in range(n_gates):
-            opening, closing = _gate_kinetics(p, i, V)
-            A[s] = -closing
-            B[s] = opening
-            x = y[s]
-            for _ in range(int(p[i])):
-                open_fraction *= x
-            s += 1
-            i += _GATE_SIZE
-        G += g * open_fraction
-        GE += g * open_fraction * E
-    inv_C = 1.0 / p[0]
-    A[0] = -G * inv_C
-    B[0] = (GE + I) * inv_C
-
-
-@hot
-def conductance_crossing(p, y_prev, y):
-    """Upward crossing of the spike threshold p[1], interpolated; -1 if none."""
-    theta = p[1]
-    if y_prev[0] < theta <= y[0]:
-        return (theta - y_prev[0]) / (y[0] - y_prev[0])
-    return -1.0
+    return rest

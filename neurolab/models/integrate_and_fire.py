@@ -6,23 +6,13 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._jit import hot
-
 from .. import _validation as check
-from ._base import Model
-from .passive import STABILITY_LIMIT, _check_leak
+from ._base import Equations, Model
+from .passive import LEAK, STABILITY_LIMIT, _check_leak
 
-LIF_KIND = 1
-
-
-@hot
-def threshold_crossing(V_th, V_prev, V):
-    """Fraction of the step at which V reached V_th (linear interpolation), or -1."""
-    if V < V_th:
-        return -1.0
-    if V_prev >= V_th:
-        return 0.0
-    return (V_th - V_prev) / (V - V_prev)
+EQUATIONS = Equations(name="lif", parameters=("C", "g_L", "E_L", "V_th", "V_reset", "t_ref"),
+                      state=("V",), rhs=(LEAK,), threshold="V_th", reset=("V = V_reset",),
+                      refractory="t_ref")
 
 
 @dataclass(frozen=True)
@@ -69,11 +59,9 @@ class LIF(Model):
     V_reset: float = -65.0
     t_ref: float = 2.0
 
-    kind: ClassVar[int] = LIF_KIND
     state_names: ClassVar[tuple[str, ...]] = ("V",)
     default_dt: ClassVar[float] = 0.1
     default_method: ClassVar[str] = "exp_euler"
-    resets: ClassVar[bool] = True
 
     def __post_init__(self):
         _check_leak(self)
@@ -100,8 +88,8 @@ class LIF(Model):
             isi = self.t_ref + self.tau * np.log((V_inf - self.V_reset) / (V_inf - self.V_th))
             return np.where(V_inf > self.V_th, 1000.0 / isi, 0.0)
 
-    def parameters(self) -> np.ndarray:
-        return np.array([self.C, self.g_L, self.E_L, self.V_th, self.V_reset, self.t_ref])
+    def equations(self) -> Equations:
+        return EQUATIONS
 
     def initial_state(self) -> np.ndarray:
         return np.array([self.E_L])
@@ -109,12 +97,3 @@ class LIF(Model):
     def max_dt(self, method: str) -> float:
         return min(STABILITY_LIMIT[method], 0.2) * self.tau
 
-
-@hot
-def lif_crossing(p, y_prev, y):
-    return threshold_crossing(p[3], y_prev[0], y[0])
-
-
-@hot
-def lif_reset(p, y):
-    y[0] = p[4]

@@ -7,12 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._jit import hot
-
 from .. import _validation as check
-from ._base import Model
-
-PASSIVE_KIND = 0
+from ._base import Equations, Model
 
 # Largest dt / tau for which each method is stable on dV/dt = -V/tau: forward Euler's
 # amplification factor is 1 - dt/tau, RK4's stability interval on the real axis ends at
@@ -20,13 +16,10 @@ PASSIVE_KIND = 0
 STABILITY_LIMIT = {"euler": 2.0, "rk4": 2.785, "exp_euler": math.inf}
 
 
-@hot
-def leaky_rhs(p, y, I, A, B):
-    """C dV/dt = -g_L (V - E_L) + I, written as dV/dt = A V + B (p = [C, g_L, E_L, ...])."""
-    C = p[0]
-    g_L = p[1]
-    A[0] = -g_L / C
-    B[0] = (g_L * p[2] + I) / C
+#: C dV/dt = -g_L (V - E_L) + I, as dV/dt = A V + B.
+LEAK = ("V", "-g_L / C", "(g_L * E_L + I) / C")
+
+EQUATIONS = Equations(name="passive", parameters=("C", "g_L", "E_L"), state=("V",), rhs=(LEAK,))
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,6 @@ class PassiveMembrane(Model):
     g_L: float = 10.0
     E_L: float = -70.0
 
-    kind: ClassVar[int] = PASSIVE_KIND
     state_names: ClassVar[tuple[str, ...]] = ("V",)
     default_dt: ClassVar[float] = 0.1
     default_method: ClassVar[str] = "exp_euler"
@@ -77,8 +69,8 @@ class PassiveMembrane(Model):
         """Input resistance 1 / g_L in MΩ (1 / (1 nS) = 1000 MΩ)."""
         return 1000.0 / self.g_L
 
-    def parameters(self) -> np.ndarray:
-        return np.array([self.C, self.g_L, self.E_L])
+    def equations(self) -> Equations:
+        return EQUATIONS
 
     def initial_state(self) -> np.ndarray:
         return np.array([self.E_L])
