@@ -9,11 +9,12 @@ pF · mV / ms = pA); conductance-based models use the same times and potentials 
 >>> res = nl.simulate(models.HodgkinHuxley(), stimulus.step(10.0, 10.0, 110.0), t_stop=150.0)
 """
 from . import analysis, models, stimulus
+from .reference import reference_solution
 from .result import Result
 from .simulate import fi_curve, rheobase, simulate, time_grid
 
 __version__ = "0.1.0"
-__all__ = ["simulate", "fi_curve", "rheobase", "time_grid", "Result",
+__all__ = ["simulate", "fi_curve", "rheobase", "time_grid", "reference_solution", "Result",
            "models", "stimulus", "analysis", "plotting", "interactive"]
 
 

@@ -13,6 +13,8 @@ import inspect
 import numpy as np
 import plotly.graph_objects as go
 
+from .models._base import Model
+
 
 def _layout(fig, xaxis_title, yaxis_title, title):
     fig.update_layout(title=title, xaxis_title=xaxis_title, yaxis_title=yaxis_title,
@@ -93,17 +95,20 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
 
     Parameters
     ----------
-    model : Model
-        The starting model.
+    model : Model or callable
+        The starting model, or a function whose keyword arguments are sliders and that
+        returns a model (e.g. ``lambda g_A=20.0: build_neuron(g_A)`` for a model made
+        of channels).
     stimulus : Stimulus, number or callable, optional
         Either a fixed stimulus, or a function whose keyword arguments are sliders
         (e.g. ``lambda amplitude: stimulus.step(amplitude, 10, 60)``).
     t_stop, dt, method
         As in :func:`neurolab.simulate`.
     **sliders
-        ``name=(min, max, step)``. Names that are fields of the model vary the model
-        and start at the model's value; the others are passed to ``stimulus`` and start
-        at that function's default for them (or mid-range if it has none).
+        ``name=(min, max, step)``. Names that are fields of the model (or arguments of
+        the model function) vary the model and start at the model's value (the
+        function's default); the others are passed to ``stimulus`` and start at that
+        function's default for them (or mid-range if it has none).
 
     Returns
     -------
@@ -115,28 +120,37 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
 
     from .simulate import simulate
 
-    fields = {f.name for f in dataclasses.fields(model)}
+    def arguments(fn):
+        return {name: p.default for name, p in inspect.signature(fn).parameters.items()}
+
+    if isinstance(model, Model):
+        fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
+
+        def make_model(**values):
+            return dataclasses.replace(model, **values)
+    elif callable(model):
+        fields, make_model = arguments(model), model
+    else:
+        raise TypeError(f"model must be a neurolab model or a function returning one, "
+                        f"not {type(model).__name__}.")
     stim_params = {}
     if callable(stimulus) and not hasattr(stimulus, "sample"):
-        stim_params = {name: p.default for name, p in inspect.signature(stimulus).parameters.items()}
+        stim_params = arguments(stimulus)
     controls = {}
     for name, spec in sliders.items():
         if len(spec) != 3:
             raise ValueError(f"slider {name}={spec!r} must be (min, max, step).")
         lo, hi, step = map(float, spec)
-        if name in fields:
-            start = float(getattr(model, name))
-        elif name in stim_params:
-            default = stim_params[name]
-            start = default if isinstance(default, (int, float)) else 0.5 * (lo + hi)
-        else:
-            raise ValueError(f"slider {name!r} is neither a parameter of {type(model).__name__} "
+        default = fields.get(name, stim_params.get(name))
+        if name not in fields and name not in stim_params:
+            raise ValueError(f"slider {name!r} is neither a parameter of the model "
                              f"({', '.join(sorted(fields))}) nor an argument of the stimulus function.")
+        start = float(default) if isinstance(default, (int, float)) else 0.5 * (lo + hi)
         controls[name] = widgets.FloatSlider(value=float(np.clip(start, lo, hi)), min=lo, max=hi,
                                              step=step, description=name, continuous_update=True)
 
     def draw(**values):
-        cell = dataclasses.replace(model, **{k: v for k, v in values.items() if k in fields})
+        cell = make_model(**{k: v for k, v in values.items() if k in fields})
         if stim_params:
             current = stimulus(**{k: v for k, v in values.items() if k in stim_params})
         else:

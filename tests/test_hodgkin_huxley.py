@@ -78,6 +78,25 @@ def test_default_reproduces_the_reference_fi_curve_within_1_Hz():
     assert np.all(np.abs(rates - reference) < 1.0)
 
 
+def test_reference_solution_matches_the_independent_one():
+    # a step from 10 to 60 ms: neurolab's reference restarts solve_ivp at the jumps
+    I = stimulus.step(10.0, 10.0, 60.0)
+    ref = nl.reference_solution(models.HodgkinHuxley(), I, t_stop=80.0)
+    crossing = lambda t, y, I: y[0]          # noqa: E731
+    crossing.direction = 1
+    y, spikes = models.HodgkinHuxley().initial_state(), []
+    for a, b, amp in ((0.0, 10.0, 0.0), (10.0, 60.0, 10.0), (60.0, 80.0, 0.0)):
+        sol = solve_ivp(reference_rhs, (a, b), y, args=(amp,), method="DOP853", rtol=1e-10,
+                        atol=1e-10, events=crossing)
+        spikes += list(sol.t_events[0])
+        y = sol.y[:, -1]
+    assert len(spikes) == 4
+    np.testing.assert_allclose(ref.spike_times, spikes, atol=1e-6)
+    np.testing.assert_allclose(ref.v[-1], y[0], atol=1e-6)
+    with pytest.raises(ValueError, match="resets after each spike"):
+        nl.reference_solution(models.LIF(), 300.0, t_stop=10.0)
+
+
 def test_exponential_euler_at_coarse_dt_misses_by_more_than_1_Hz():
     # why the default dt is 0.01 ms and not 0.05 ms
     rate = nl.simulate(models.HodgkinHuxley(), 50.0, t_stop=1000.0, dt=0.05,

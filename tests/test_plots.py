@@ -51,6 +51,15 @@ def test_explore_builds_sliders_for_model_and_stimulus_parameters():
         nl.interactive.explore(models.LIF(), t_stop=10.0, tau_x=(0, 1, 0.1))
 
 
+def test_explore_accepts_a_function_that_builds_the_model():
+    def neuron(g_A=2.0):
+        return models.ConductanceBasedNeuron(channels=(models.Channel("A", g_A, 50.0),
+                                                       models.Channel("L", 0.3, -65.0)))
+    w = nl.interactive.explore(neuron, 1.0, t_stop=20.0, g_A=(0.0, 5.0, 0.5))
+    slider = [c for c in w.children if hasattr(c, "min")][0]
+    assert slider.description == "g_A" and slider.value == 2.0
+
+
 def test_trace_figure_labels():
     res = nl.simulate(models.LIF(), 300.0, t_stop=50.0)
     fig = nl.interactive.trace_figure(res)
