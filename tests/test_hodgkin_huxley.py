@@ -39,7 +39,7 @@ def test_rest_is_minus_65_mV():
 
 
 def test_gating_steady_states_at_rest():
-    # alpha/(alpha+beta) at -65 mV from the 1952 rate constants
+    # the textbook values at rest (e.g. Dayan & Abbott 2001, ch. 5): 0.0529, 0.5961, 0.3177
     assert hhm.m_inf(-65.0) == pytest.approx(0.05293, abs=1e-4)
     assert hhm.h_inf(-65.0) == pytest.approx(0.59612, abs=1e-4)
     assert hhm.n_inf(-65.0) == pytest.approx(0.31768, abs=1e-4)
@@ -128,6 +128,29 @@ def test_channel_currents_sum_to_the_membrane_equation():
 
 def test_rheobase_for_a_500_ms_step_is_about_2_2():
     assert nl.rheobase(models.HodgkinHuxley(), duration=500.0) == pytest.approx(2.2, abs=0.1)
+
+
+def test_onset_of_repetitive_firing_is_rinzel_and_millers_6_26():
+    # Rinzel & Miller (1980): from rest, sustained firing needs I > I_nu ~ 6.26 µA/cm²
+    # (the fold of periodic orbits); just below it, a few spikes and then silence.
+    hh = models.HodgkinHuxley()
+
+    def sustained(amplitudes):
+        runs = nl.simulate(hh, [stimulus.step(a, 10.0, 1010.0) for a in amplitudes],
+                           t_stop=1010.0, record=False)
+        return np.array([np.any(s > 810.0) for s in runs.spike_times]), runs.spike_times
+
+    lo, hi = 5.0, 8.0
+    while hi - lo > 0.005:
+        grid = np.linspace(lo, hi, 10)
+        fires, _ = sustained(grid)
+        k = int(np.argmax(fires))
+        lo, hi = grid[k - 1], grid[k]
+    onset = 0.5 * (lo + hi)
+    assert onset == pytest.approx(6.26, abs=0.1)
+    fires, spikes = sustained([onset - 0.05, onset + 0.05])
+    assert not fires[0] and 1 <= len(spikes[0]) <= 10          # a few spikes, then silence
+    assert fires[1] and len(spikes[1]) > 40                     # ~50 Hz for a second
 
 
 def test_build_up_from_parts_adds_one_channel():

@@ -98,3 +98,18 @@ def test_lif_is_clamped_at_reset_during_refractory_period():
 
 def test_rheobase_of_lif_is_its_threshold_current():
     assert nl.rheobase(models.LIF(), duration=500.0) == pytest.approx(200.0, abs=0.1)
+
+
+@pytest.mark.parametrize("I", [0.0, 30.0, -30.0])
+def test_two_conductances_rest_at_their_weighted_mean(I):
+    # C dV/dt = -g_a (V - E_a) - g_b (V - E_b) + I  =>  V* = (g_a E_a + g_b E_b + I)/(g_a + g_b)
+    g_a, E_a, g_b, E_b = 1.0, -65.0, 0.5, 65.0
+    cell = models.ConductanceBasedNeuron(C=1.0, channels=(models.Channel("a", g_a, E_a),
+                                                          models.Channel("b", g_b, E_b)),
+                                         V_init=-80.0)
+    res = nl.simulate(cell, I, t_stop=50.0, method="exp_euler")      # 75 time constants
+    assert res.v[-1] == pytest.approx((g_a * E_a + g_b * E_b + I) / (g_a + g_b), abs=1e-6)
+    # and it got there with tau = C / (g_a + g_b)
+    tau = 1.0 / (g_a + g_b)
+    fraction = (res.v - res.v[0]) / (res.v[-1] - res.v[0])
+    np.testing.assert_allclose(fraction, 1 - np.exp(-res.t / tau), atol=1e-9)
