@@ -93,7 +93,7 @@ def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, sta
             I = current[_kk, _b]
 {step}
 {stores}
-            _bad += not (abs(V) < 1e9)   # V feels any variable that diverged
+            _bad += {diverged}
         if _bad:
             for _b in range(lo, hi):
                 for _i in range(S):
@@ -193,6 +193,12 @@ def source(eq: Equations, method: str) -> str:
     step += _step_lines(eq, method)
     after = []
     events = ""
+    # V feels any variable that diverged within a step, so checking V suffices; a model
+    # that resets may shoot far past threshold (AdEx's exponential blows up in finite
+    # time), which the reset then catches: only a V that did not cross counts.
+    diverged = "not (abs(V) < 1e9)"
+    if eq.resets:
+        diverged = "(not (abs(V) < 1e9)) & (not (_g_new >= 0.0))"
     if eq.threshold is not None:
         # a resetting model spikes whenever a step ends above threshold; others on an
         # upward crossing only
@@ -220,7 +226,7 @@ def source(eq: Equations, method: str) -> str:
         derivative_rhs=_block(_rhs_lines(eq), 4),
         derivative_out=_block([f"out[{i}] = _A_{y} * {y} + _B_{y}" for i, y in enumerate(eq.state)], 4),
         loads=_block(param_loads + state_loads, 12), step=_block(step, 12),
-        stores=_block(stores + after, 12), events=events)
+        stores=_block(stores + after, 12), events=events, diverged=diverged)
 
 
 # --- writing and loading kernel modules ---------------------------------------------------
