@@ -133,18 +133,20 @@ if _events:
             counts[_b] = _c + 1
 {reset}'''
 
-# After a reset: clamp V for the refractory period, then advance V through whatever
-# remains of the step (so that a spike costs no time when there is no refractory period).
+# After a reset the rest of the step still passes: every variable but V advances through
+# it; V first sits out its refractory clamp, if any. A spike thus costs no time.
 RESET = '''\
 {loads}
 {statements}
 _rest = _t + _dt - _t_spike
+_rest_V = _rest
 {refractory}
-if _rest > 0.0:
-    I = current[_kk, _b]
-    _free = 1.0
+I = current[_kk, _b]
+_free = 1.0
 {rhs}
-    V = V + (_A_V * V + _B_V) * {partial}
+{others}
+if _rest_V > 0.0:
+    V = V + (_A_V * V + _B_V) * {partial_V}
 {stores}'''
 
 
@@ -211,12 +213,16 @@ def source(eq: Equations, method: str) -> str:
             refractory = ""
             if eq.refractory is not None:
                 refractory = (f"clamp_end[_b - lo] = _t_spike + {eq.refractory}\n"
-                              "_rest = _t + _dt - clamp_end[_b - lo]")
+                              "_rest_V = _t + _dt - clamp_end[_b - lo]")
+
+            def partial(y, h):
+                return f"exp_factor(_A_{y}, {h})" if method == "exp_euler" else h
+            others = [f"{y} = {y} + (_A_{y} * {y} + _B_{y}) * {partial(y, '_rest')}"
+                      for y in eq.state[1:]]
             reset = RESET.format(
                 loads=_block(param_loads + state_loads, 0), statements=_block(eq.reset, 0),
-                refractory=refractory, rhs=_block(_rhs_lines(eq), 4),
-                partial="exp_factor(_A_V, _rest)" if method == "exp_euler" else "_rest",
-                stores=_block(stores, 0))
+                refractory=refractory, rhs=_block(_rhs_lines(eq), 0), others=_block(others, 0),
+                partial_V=partial("V", "_rest_V"), stores=_block(stores, 0))
             reset = _block([reset], 12)
         events = _block([EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset)], 8)
     return TEMPLATE.format(

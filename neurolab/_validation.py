@@ -79,3 +79,18 @@ def ordered(low_name: str, low: float, high_name: str, high: float, unit: str) -
     """Require ``low < high`` (e.g. a reset potential below the threshold)."""
     if not low < high:
         raise ValueError(f"{low_name}={low:g} {unit} must be below {high_name}={high:g} {unit}.")
+
+
+
+def fields(model, *, strictly_positive=None, at_least_zero=None, in_mV=(), any_real=None) -> None:
+    """Check and coerce a frozen dataclass's fields in place.
+
+    ``strictly_positive``, ``at_least_zero`` and ``any_real`` map field names to their
+    units; ``in_mV`` lists the fields that are potentials.
+    """
+    for rule, names in ((positive, strictly_positive), (nonnegative, at_least_zero),
+                        (finite, any_real)):
+        for name, unit in (names or {}).items():
+            object.__setattr__(model, name, rule(name, getattr(model, name), unit))
+    for name in in_mV:
+        object.__setattr__(model, name, potential(name, getattr(model, name)))

@@ -5,10 +5,13 @@ works on any model's :class:`~neurolab.Result` as well as on data from elsewhere
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 __all__ = ["spike_times", "isi", "firing_rate", "steady_rate", "first_isi_rate", "cv",
-           "adaptation_index", "vector_field", "nullclines", "fixed_points"]
+           "adaptation_index", "classify_firing", "FiringPattern", "vector_field", "nullclines",
+           "fixed_points"]
 
 
 def spike_times(t, v, threshold: float = 0.0) -> np.ndarray:
@@ -65,6 +68,109 @@ def adaptation_index(spikes) -> float:
     if d.size < 2:
         return float("nan")
     return float(np.mean((d[1:] - d[:-1]) / (d[1:] + d[:-1])))
+
+
+# --- firing patterns -------------------------------------------------------------------
+class FiringPattern(NamedTuple):
+    """What :func:`classify_firing` found; ``str()`` of it is ``label``."""
+
+    label: str      #: one of the labels listed in classify_firing
+    steady: str     #: "silent", "transient", "tonic", "bursting" or "irregular"
+    initial: str    #: "none", "initial burst", "adapting" or "accelerating"
+    delayed: bool   #: the first spike came late (see classify_firing)
+
+    def __str__(self):
+        return self.label
+
+
+def classify_firing(spikes, start: float | None = None, stop: float | None = None) -> FiringPattern:
+    """Classify the response to a current step by the scheme of Naud et al. (2008).
+
+    Parameters
+    ----------
+    spikes : Result or array_like
+        A single run's :class:`~neurolab.Result` or its spike times (ms).
+    start, stop : float, optional
+        The step's onset and end (ms). For a Result they default to the first and last
+        time at which the current differs from its initial value; for bare spike times
+        ``start`` defaults to 0 and ``stop`` to the last spike.
+
+    Returns
+    -------
+    FiringPattern
+        ``label`` is one of: ``"silent"`` (no spike), ``"transient"`` (spikes, but none in
+        the second half of the step), ``"irregular"``, ``"regular bursting"``,
+        ``"delayed regular bursting"``, ``"tonic"``, ``"adapting"``, ``"initial burst"``,
+        ``"delayed accelerating"``, ``"delayed tonic"``.
+
+    Notes
+    -----
+    The steady state is read from the inter-spike intervals (ISIs) whose spikes fall in
+    the second half of the step. Sorted, bursting ISIs form two groups (within and
+    between bursts) separated by a jump of more than 3×, the long ones regular (CV < 0.2);
+    irregular ISIs have a CV above 0.2 without that gap; otherwise the firing is tonic.
+    The initial response compares the first ISIs with the steady ISI: an *initial burst*
+    is one to three short ISIs followed by an abrupt (> 3×) lengthening; *adapting* is a
+    first ISI below 0.7 of the steady one reached gradually; *accelerating* is a first
+    ISI above 1.3 of it. The first spike is *delayed* when its latency exceeds twice the
+    steady ISI (tonic) or half the interval between bursts (bursting).
+    """
+    if hasattr(spikes, "spike_times"):
+        result = spikes
+        if result.batched:
+            raise ValueError("classify_firing takes one run; index the batch first (result[i]).")
+        changed = np.flatnonzero(result.I != result.I[0])
+        if start is None:
+            start = result.t[changed[0]] if changed.size else 0.0
+        if stop is None:
+            stop = result.t[changed[-1] + 1] if changed.size else result.t_stop
+        spikes = result.spike_times
+    s = np.asarray(spikes, dtype=float)
+    start = 0.0 if start is None else float(start)
+    stop = (s[-1] if s.size else start + 1.0) if stop is None else float(stop)
+    s = s[(s >= start) & (s <= stop)]
+    if s.size == 0:
+        return FiringPattern("silent", "silent", "none", False)
+    middle = 0.5 * (start + stop)
+    if s[-1] < middle:
+        return FiringPattern("transient", "transient", "none", False)
+    d = np.diff(s)
+    late = d[s[1:] >= middle]
+    if late.size < 2:
+        late = d[-2:] if d.size >= 2 else d
+    # steady state
+    steady = "tonic"
+    ordered = np.sort(late)
+    jumps = ordered[1:] / ordered[:-1] if ordered.size >= 2 else np.array([1.0])
+    k = int(np.argmax(jumps))
+    long_isis = ordered[k + 1:]
+    if jumps[k] > 3.0 and np.std(long_isis) < 0.2 * np.mean(long_isis):
+        steady = "bursting"
+    elif late.size >= 3 and np.std(late) / np.mean(late) > 0.2:
+        steady = "irregular"
+    latency = s[0] - start
+    if steady == "irregular":
+        return FiringPattern("irregular", steady, "none", False)
+    if steady == "bursting":
+        delayed = bool(latency > 0.5 * np.mean(long_isis))
+        return FiringPattern("delayed regular bursting" if delayed else "regular bursting",
+                             steady, "none", delayed)
+    # tonic steady state: what happened first?
+    typical = float(np.median(late))
+    head = d[:4]
+    initial = "none"
+    steps = head[1:] / head[:-1] if head.size >= 2 else np.array([])
+    abrupt = np.flatnonzero(steps > 3.0)
+    if abrupt.size and abrupt[0] <= 2 and head[0] < typical / 3.0:
+        initial = "initial burst"
+    elif d.size and d[0] < 0.7 * typical:
+        initial = "adapting"
+    elif d.size and d[0] > 1.3 * typical:
+        initial = "accelerating"
+    delayed = bool(latency > 2.0 * typical) or initial == "accelerating"
+    label = {"initial burst": "initial burst", "adapting": "adapting",
+             "accelerating": "delayed accelerating"}.get(initial, "delayed tonic" if delayed else "tonic")
+    return FiringPattern(label, steady, initial, delayed)
 
 
 # --- phase planes -----------------------------------------------------------------------

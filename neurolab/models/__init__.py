@@ -6,11 +6,13 @@ Point neurons use ms, mV, pA, nS, pF; conductance-based models use µF/cm², mS/
 from ._base import METHODS, PER_AREA, POINT, Equations, Model, Units
 from .conductance import Channel, ConductanceBasedNeuron, Gate, Rate
 from .hodgkin_huxley import HodgkinHuxley
-from .integrate_and_fire import LIF
+from .adaptation import NAUD_2008, AdaptiveLIF, AdEx
+from .integrate_and_fire import LIF, LIFRefractoryConductance, LIFThresholdIncrease
 from .passive import PassiveMembrane
 
 __all__ = [
     "Model", "Equations", "Units", "POINT", "PER_AREA", "METHODS",
-    "PassiveMembrane", "LIF", "HodgkinHuxley",
+    "PassiveMembrane", "LIF", "LIFThresholdIncrease", "LIFRefractoryConductance",
+    "AdaptiveLIF", "AdEx", "NAUD_2008", "HodgkinHuxley",
     "Rate", "Gate", "Channel", "ConductanceBasedNeuron",
 ]
