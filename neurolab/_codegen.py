@@ -76,6 +76,7 @@ def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, sta
     for _i in range(S):
         for _b in range(lo, hi):
             y[_i, _b - lo] = y0[_i, _b]
+    y_old = np.empty((S, size))          # the state at the start of the step (for resets)
     g_old = np.zeros(size)               # V minus threshold, before and after the step
     g_new = np.zeros(size)
     clamp_end = np.full(size, -np.inf)   # end of each neuron's refractory clamp (ms)
@@ -133,8 +134,9 @@ if _events:
             counts[_b] = _c + 1
 {reset}'''
 
-# After a reset the rest of the step still passes: every variable but V advances through
-# it; V first sits out its refractory clamp, if any. A spike thus costs no time.
+# A reset acts on the state at the spike (interpolated within the step, like the spike
+# time); then the rest of the step passes: every variable but V advances through it, and V
+# first sits out its refractory clamp, if any. A spike thus costs no time.
 RESET = '''\
 {loads}
 {statements}
@@ -192,6 +194,8 @@ def source(eq: Equations, method: str) -> str:
         step.append("_free = min(1.0, max(0.0, (_t + _dt - clamp_end[_b - lo]) * _inv_dt))")
     if eq.threshold is not None:
         step.append(f"_g_old = V - ({eq.threshold})")
+    if eq.resets:
+        step += [f"y_old[{i}, _b - lo] = {y}" for i, y in enumerate(eq.state)]
     step += _step_lines(eq, method)
     after = []
     events = ""
@@ -219,8 +223,11 @@ def source(eq: Equations, method: str) -> str:
                 return f"exp_factor(_A_{y}, {h})" if method == "exp_euler" else h
             others = [f"{y} = {y} + (_A_{y} * {y} + _B_{y}) * {partial(y, '_rest')}"
                       for y in eq.state[1:]]
+            # the state at the spike, interpolated like the spike time
+            at_spike = [f"{y} = y_old[{i}, _b - lo] + _frac * (y[{i}, _b - lo] - y_old[{i}, _b - lo])"
+                        for i, y in enumerate(eq.state)]
             reset = RESET.format(
-                loads=_block(param_loads + state_loads, 0), statements=_block(eq.reset, 0),
+                loads=_block(param_loads + at_spike, 0), statements=_block(eq.reset, 0),
                 refractory=refractory, rhs=_block(_rhs_lines(eq), 0), others=_block(others, 0),
                 partial_V=partial("V", "_rest_V"), stores=_block(stores, 0))
             reset = _block([reset], 12)

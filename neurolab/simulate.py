@@ -103,7 +103,8 @@ def _resolve_dt_method(model, t_stop, dt, method):
             f"dt={dt:g} ms is too coarse for {type(model).__name__} with method={method!r}: "
             f"it needs dt < {limit:.3g} ms to be stable and accurate (see the model's "
             f"docstring). Use dt={_nice_below(limit):g} or smaller"
-            + ("" if method == "exp_euler" else ", or method='exp_euler'") + ".")
+            + (", or method='exp_euler'" if method != "exp_euler" and dt < model.max_dt("exp_euler")
+               else "") + ".")
     return t_stop, dt, method
 
 

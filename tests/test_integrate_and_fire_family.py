@@ -102,3 +102,25 @@ def test_classify_firing_on_plain_trains():
     assert classify_firing(np.arange(10.0, 1000.0, 10.0), 0, 1000).label == "tonic"
     with pytest.raises(ValueError, match="one run"):
         classify_firing(nl.simulate(models.LIF(), [300.0, 400.0], t_stop=50.0))
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.01])
+def test_srm_with_lif_kernels_fires_like_the_lif(dt):
+    # eta_0 = V_reset - V_th and tau_eta = tau_m: the kernel view of the same neuron
+    stim = stimulus.step(250.0, 10.0, 190.0) + stimulus.sine(80.0, 20.0)
+    srm = nl.simulate(models.SRM(), stim, t_stop=200.0, dt=dt)
+    lif = nl.simulate(models.LIF(t_ref=0.0), stim, t_stop=200.0, dt=dt)
+    assert len(srm.spike_times) == len(lif.spike_times) >= 8
+    np.testing.assert_allclose(srm.spike_times, lif.spike_times, atol=dt)
+
+
+def test_srm_dynamic_threshold_and_absolute_refractoriness():
+    cell = models.SRM(theta_1=5.0, tau_theta=50.0, Delta_abs=3.0)
+    strong, moderate = nl.simulate(cell, [5000.0, 400.0], t_stop=300.0, dt=0.01)
+    assert np.diff(strong.spike_times).min() >= 3.0 - 0.01     # never within Delta_abs
+    isi = np.diff(moderate.spike_times)
+    assert isi[-1] > 1.5 * isi[0]                    # the threshold builds up: adaptation
+    t = np.array([-1.0, 0.0, 10.0])
+    np.testing.assert_allclose(cell.eta(t), [0.0, -15.0, -15.0 * np.exp(-1.0)])
+    np.testing.assert_allclose(cell.kappa(t), [0.0, 0.01, 0.01 * np.exp(-1.0)])
+    np.testing.assert_allclose(cell.threshold_kernel([50.0]), [5.0 * np.exp(-1.0)])

@@ -135,3 +135,16 @@ def test_gate_names_must_be_identifiers():
         models.Gate("m 2", alpha=rate, beta=rate)
     with pytest.raises(ValueError, match="identifier"):
         models.Gate("V", alpha=rate, beta=rate)
+
+
+def test_leak_only_membrane_has_passive_limits_and_an_exact_rest():
+    membrane = models.ConductanceBasedNeuron(channels=(models.Channel("a", 1.0, -65.0),
+                                                       models.Channel("b", 30.0, 65.0)))
+    assert membrane.resting_potential() == pytest.approx((-65.0 + 30 * 65.0) / 31.0, abs=1e-12)
+    assert membrane.max_dt("euler") == pytest.approx(2.0 / 31.0)
+    with pytest.raises(ValueError, match=r"needs dt < 0.0645 ms.*or method='exp_euler'"):
+        nl.simulate(membrane, 0.0, t_stop=10.0, dt=0.1)
+    # the suggestion is only made when exponential Euler would accept the step
+    with pytest.raises(ValueError) as info:
+        nl.simulate(models.HodgkinHuxley(), 0.0, t_stop=10.0, dt=0.5)
+    assert "exp_euler" not in str(info.value)

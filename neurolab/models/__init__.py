@@ -9,10 +9,11 @@ from .hodgkin_huxley import HodgkinHuxley
 from .adaptation import NAUD_2008, AdaptiveLIF, AdEx
 from .integrate_and_fire import LIF, LIFRefractoryConductance, LIFThresholdIncrease
 from .passive import PassiveMembrane
+from .srm import SRM
 
 __all__ = [
     "Model", "Equations", "Units", "POINT", "PER_AREA", "METHODS",
     "PassiveMembrane", "LIF", "LIFThresholdIncrease", "LIFRefractoryConductance",
-    "AdaptiveLIF", "AdEx", "NAUD_2008", "HodgkinHuxley",
+    "AdaptiveLIF", "AdEx", "NAUD_2008", "SRM", "HodgkinHuxley",
     "Rate", "Gate", "Channel", "ConductanceBasedNeuron",
 ]

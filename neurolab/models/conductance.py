@@ -28,6 +28,7 @@ import numpy as np
 from .. import _validation as check
 from .._math import SHAPES, shape_values
 from ._base import PER_AREA, Equations, Model
+from .passive import STABILITY_LIMIT
 
 #: How each rate shape is written in a generated kernel, as a function of x = (V - V_half)/k.
 SHAPE_CODE = {"exp": "exp({x})", "sigmoid": "sigmoid({x})", "linoid": "linoid({x})",
@@ -248,14 +249,19 @@ class ConductanceBased(Model):
         return {ch.name: ch.current(V, state) for ch in self.channels}
 
     def max_dt(self, method: str) -> float:
+        # Leak channels alone make a passive membrane: the limits of forward Euler and RK4
+        # are 2 and 2.785 membrane time constants, exponential Euler is exact.
+        leak = sum(ch.g for ch in self.channels if not ch.gates)
+        tau_leak = self.C / leak if leak > 0 else np.inf
+        if not self.gates:
+            return STABILITY_LIMIT[method] * tau_leak
         # Measured on HH (200 ms runs, 0–200 µA/cm²): forward Euler is right up to
         # 0.05 ms, wrong from 0.06 ms and diverges at 0.08 ms; RK4 diverges at 0.1 ms;
         # exponential Euler never diverges but loses spikes above 0.1 ms. A gate faster
         # than HH's tightens the explicit methods' limits (Euler needs dt < 2 tau_x).
-        fastest = min((float(np.min(g.tau(np.arange(-100.0, 60.0, 1.0)))) for g in self.gates),
-                      default=np.inf)
-        limits = {"euler": min(0.055, 2.0 * fastest), "rk4": min(0.085, 2.785 * fastest),
-                  "exp_euler": 0.1}
+        fastest = min(float(np.min(g.tau(np.arange(-100.0, 60.0, 1.0)))) for g in self.gates)
+        limits = {"euler": min(0.055, 2.0 * fastest, 2.0 * tau_leak),
+                  "rk4": min(0.085, 2.785 * fastest, 2.785 * tau_leak), "exp_euler": 0.1}
         return limits[method]
 
     def _check_common(self):
@@ -342,6 +348,9 @@ def _compiled(model):
 
 def _resting_potential(model):
     """The lowest upward zero crossing of the steady-state current (mV), or None."""
+    if not model.gates:          # leaks only: the conductance-weighted mean of the E's
+        total = sum(ch.g for ch in model.channels)
+        return sum(ch.g * ch.E for ch in model.channels) / total if total > 0 else None
     # bracket it on a 0.25 mV grid, refine on a 1000-point grid inside, interpolate
     V = np.arange(-120.0, 60.0, 0.25)
     rest = None
