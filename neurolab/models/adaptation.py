@@ -91,7 +91,7 @@ class AdEx(Model):
     spike is V reaching the cut-off ``V_peak``, after which :math:`V \to V_r` and
     :math:`w \to w + b`. ``a`` couples w to the subthreshold voltage, ``b`` is the
     spike-triggered jump. Defaults: the regular-spiking cell of Brette & Gerstner
-    (2005); :data:`NAUD_2008` has the eight firing patterns of Naud et al. (2008).
+    (2005); ``neurolab.models.NAUD_2008`` has the eight firing patterns of Naud et al. (2008).
 
     Parameters
     ----------
