@@ -109,8 +109,9 @@ class HodgkinHuxley(ConductanceBased):
     g_Na, g_K, g_L : float, default 120.0, 36.0, 0.3
         Maximal conductances (mS/cm²).
     E_Na, E_K, E_L : float, default 50.0, -77.0, -54.387
-        Reversal potentials (mV). The course notes use E_Na = 115 − 65 = +50 mV and
-        some texts +55 mV; E_L is chosen so the resting potential is −65 mV.
+        Reversal potentials (mV): the 1952 values, 115, −12 and 10.613 mV from a rest of
+        −65 mV. (Part of the course notes uses 120 mV from rest, +55 mV, as some texts do;
+        it raises the spike peak by about 5 mV.) E_L makes the resting potential −65 mV.
     spike_threshold : float, default 0.0
         Spikes are upward crossings of this potential (mV).
     V_init : float or None, default None
