@@ -256,7 +256,10 @@ def white_noise(mean: float = 0.0, sigma: float = 1.0, seed: int | None = None,
         Noise intensity σ (pA·√ms or µA/cm²·√ms).
     seed : int or None
         Seed of this stimulus's own random generator; ``None`` lets
-        ``simulate(seed=...)`` seed it (or draws fresh entropy).
+        ``simulate(seed=...)`` seed it (or draws fresh entropy). A seeded stimulus is the
+        same current wherever it is used, so a batch that repeats it repeats the same
+        noise; for independent runs leave ``seed=None`` and pass ``simulate(seed=...)``,
+        which gives every run of the batch its own stream.
     start, stop : float
         Window (ms) outside which the current is zero.
     """
