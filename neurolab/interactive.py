@@ -117,6 +117,7 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
+    from IPython.display import display
 
     from .simulate import simulate
 
@@ -161,6 +162,7 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
             print(f"Cannot simulate: {err}")
             return
         fig = result.plot()
-        plt.show(fig)
+        display(fig)         # works with every matplotlib backend, unlike plt.show(fig)
+        plt.close(fig)
 
     return widgets.interactive(draw, **controls)

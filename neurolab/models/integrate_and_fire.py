@@ -176,7 +176,8 @@ class LIFThresholdIncrease(Model):
 class LIFRefractoryConductance(LIFThresholdIncrease):
     r"""LIF with a moving threshold and a refractory K⁺-like conductance (Miller 2018,
     tutorial 2.3): after each spike a conductance toward ``E_K`` jumps by ``Delta_G_ref``
-    and decays with ``tau_ref``, pulling V down while the threshold recovers.
+    and decays with ``tau_ref``, pulling V down while the threshold recovers. V is also
+    reset to ``V_reset`` at each spike, as in the other two mechanisms.
 
     .. math::
         C \frac{dV}{dt} = -g_L (V - E_L) - G_{ref}(t) (V - E_K) + I(t), \qquad

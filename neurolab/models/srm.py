@@ -66,7 +66,9 @@ class SRM(Model):
     Notes
     -----
     The state variables are ``V`` (u), ``e`` (the summed η kernels), ``q`` (the summed
-    threshold kernels) and ``r`` (ms since the last spike; 10⁶ at the start). Default integration:
+    threshold kernels) and ``r`` (ms since the last spike; 10⁶ at the start). If u is
+    already above threshold when ``Delta_abs`` ends, the spike is recorded at the end of
+    that time step, up to one ``dt`` late. Default integration:
     ``method="exp_euler"``, ``dt = 0.1`` ms.
     """
 
