@@ -41,6 +41,11 @@ def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title
         Traces shown at every slider position (e.g. an exact solution).
     active : int
         Index of the value shown first.
+
+    Notes
+    -----
+    Every trace is saved in the page, so the data of array-valued traces are stored as
+    float32: half the weight of float64, and far more precision than a plot can show.
     """
     values = list(values)
     if not values:
@@ -66,6 +71,11 @@ def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title
     fig.update_layout(sliders=[dict(active=active, steps=steps, pad=dict(t=50),
                                     currentvalue=dict(prefix=f"{label} = "))])
     _layout(fig, xaxis_title, yaxis_title, title)
+    for trace in fig.data:
+        for axis in ("x", "y"):
+            data = getattr(trace, axis, None)
+            if isinstance(data, np.ndarray) and data.dtype == np.float64:
+                trace[axis] = data.astype(np.float32)
     return fig
 
 

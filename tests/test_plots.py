@@ -3,6 +3,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import pytest  # noqa: E402
 
@@ -64,3 +65,11 @@ def test_trace_figure_labels():
     res = nl.simulate(models.LIF(), 300.0, t_stop=50.0)
     fig = nl.interactive.trace_figure(res)
     assert fig.layout.yaxis.title.text == "V (mV)" and fig.layout.yaxis2.title.text == "I (pA)"
+
+
+def test_slider_figure_stores_traces_as_float32():
+    t = np.linspace(0.0, 100.0, 1001)
+    fig = nl.interactive.slider_figure([1.0, 2.0], lambda a: go.Scatter(x=t, y=a * t), label="a",
+                                       xaxis_title="t (ms)", yaxis_title="V (mV)")
+    assert all(trace.y.dtype == np.float32 and trace.x.dtype == np.float32 for trace in fig.data)
+    assert '"dtype":"f4"' in fig.to_json()
