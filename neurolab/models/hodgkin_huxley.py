@@ -123,6 +123,9 @@ class HodgkinHuxley(ConductanceBased):
     curve of a tight-tolerance reference within 0.1 Hz (68.3 Hz at 10 µA/cm²). Euler
     needs ``dt <= 0.05`` ms (it fails from 0.06 ms); ``method="rk4"`` is exact to 0.001 Hz
     up to 0.05 ms; ``method="exp_euler"`` at 0.05 ms is 1.5–4 Hz low.
+    Strong hyperpolarisation is the exception: below about −120 mV the m gate's time
+    constant falls under 0.006 ms, so forward Euler at 0.01 ms diverges (with a clear
+    error) under steps below about −25 µA/cm²; use ``method="exp_euler"`` for those.
     """
 
     C: float = 1.0
