@@ -8,12 +8,14 @@ from .conductance import Channel, ConductanceBasedNeuron, Gate, Rate
 from .hodgkin_huxley import HodgkinHuxley
 from .adaptation import NAUD_2008, AdaptiveLIF, AdEx
 from .integrate_and_fire import LIF, LIFRefractoryConductance, LIFThresholdIncrease
+from .izhikevich import FS_2007, IZHIKEVICH_2003, RS_2007, Izhikevich, Izhikevich2003
 from .passive import PassiveMembrane
 from .srm import SRM
 
 __all__ = [
     "Model", "Equations", "Units", "POINT", "PER_AREA", "METHODS",
     "PassiveMembrane", "LIF", "LIFThresholdIncrease", "LIFRefractoryConductance",
-    "AdaptiveLIF", "AdEx", "NAUD_2008", "SRM", "HodgkinHuxley",
+    "AdaptiveLIF", "AdEx", "NAUD_2008", "SRM", "Izhikevich", "RS_2007", "FS_2007",
+    "Izhikevich2003", "IZHIKEVICH_2003", "HodgkinHuxley",
     "Rate", "Gate", "Channel", "ConductanceBasedNeuron",
 ]
