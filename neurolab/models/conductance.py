@@ -265,10 +265,8 @@ class ConductanceBased(Model):
         return limits[method]
 
     def _check_common(self):
-        object.__setattr__(self, "C", check.positive("C", self.C, "µF/cm²"))
-        object.__setattr__(self, "spike_threshold", check.potential("spike_threshold", self.spike_threshold))
-        if self.V_init is not None:
-            object.__setattr__(self, "V_init", check.potential("V_init", self.V_init))
+        check.fields(self, strictly_positive={"C": "µF/cm²"},
+                     in_mV=("spike_threshold",) + (() if self.V_init is None else ("V_init",)))
 
 
 @dataclass(frozen=True)

@@ -140,10 +140,8 @@ class HodgkinHuxley(ConductanceBased):
 
     def __post_init__(self):
         self._check_common()
-        for name in ("g_Na", "g_K", "g_L"):
-            object.__setattr__(self, name, check.nonnegative(name, getattr(self, name), "mS/cm²"))
-        for name in ("E_Na", "E_K", "E_L"):
-            object.__setattr__(self, name, check.potential(name, getattr(self, name)))
+        check.fields(self, at_least_zero=dict.fromkeys(("g_Na", "g_K", "g_L"), "mS/cm²"),
+                     in_mV=("E_Na", "E_K", "E_L"))
 
     @property
     def channels(self) -> tuple[Channel, ...]:

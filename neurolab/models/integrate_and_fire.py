@@ -65,9 +65,7 @@ class LIF(Model):
 
     def __post_init__(self):
         _check_leak(self)
-        object.__setattr__(self, "V_th", check.potential("V_th", self.V_th))
-        object.__setattr__(self, "V_reset", check.potential("V_reset", self.V_reset))
-        object.__setattr__(self, "t_ref", check.nonnegative("t_ref", self.t_ref, "ms"))
+        check.fields(self, at_least_zero={"t_ref": "ms"}, in_mV=("V_th", "V_reset"))
         check.ordered("V_reset", self.V_reset, "V_th", self.V_th, "mV")
 
     @property

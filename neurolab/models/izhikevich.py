@@ -88,9 +88,8 @@ class Izhikevich(Model):
 
     def __post_init__(self):
         check.fields(self, strictly_positive={"C": "pF", "k": "nS/mV", "a": "1/ms"},
-                     any_real={"b": "nS", "d": "pA"}, in_mV=("v_r", "v_t", "v_peak", "c"))
-        if self.v_b is not None:
-            check.fields(self, in_mV=("v_b",))
+                     any_real={"b": "nS", "d": "pA"},
+                     in_mV=("v_r", "v_t", "v_peak", "c") + (() if self.v_b is None else ("v_b",)))
         check.ordered("v_r", self.v_r, "v_t", self.v_t, "mV")
         check.ordered("c", self.c, "v_peak", self.v_peak, "mV")
 

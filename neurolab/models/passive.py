@@ -81,10 +81,4 @@ class PassiveMembrane(Model):
 
 def _check_leak(model) -> None:
     """Validate and coerce C, g_L and E_L of a leaky membrane (shared with the LIF)."""
-    fields = {
-        "C": check.positive("C", model.C, "pF"),
-        "g_L": check.positive("g_L", model.g_L, "nS"),
-        "E_L": check.potential("E_L", model.E_L),
-    }
-    for name, value in fields.items():
-        object.__setattr__(model, name, value)
+    check.fields(model, strictly_positive={"C": "pF", "g_L": "nS"}, in_mV=("E_L",))
