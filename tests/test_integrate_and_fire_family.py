@@ -124,3 +124,16 @@ def test_srm_dynamic_threshold_and_absolute_refractoriness():
     np.testing.assert_allclose(cell.eta(t), [0.0, -15.0, -15.0 * np.exp(-1.0)])
     np.testing.assert_allclose(cell.kappa(t), [0.0, 0.01, 0.01 * np.exp(-1.0)])
     np.testing.assert_allclose(cell.threshold_kernel([50.0]), [5.0 * np.exp(-1.0)])
+
+
+def test_new_models_reject_bad_parameters_clearly():
+    with pytest.raises(ValueError, match="looks like farads"):
+        models.AdEx(C=2.81e-10)
+    with pytest.raises(ValueError, match="V_r=30 mV must be below V_peak=20 mV"):
+        models.AdEx(V_r=30.0)
+    with pytest.raises(ValueError, match="V_th=-50 mV must be below V_th_max=-60 mV"):
+        models.LIFThresholdIncrease(V_th_max=-60.0)
+    with pytest.raises(ValueError, match="Delta_abs=-1 ms: it cannot be negative"):
+        models.SRM(Delta_abs=-1.0)
+    with pytest.raises(ValueError, match="tau_sra=0 ms: it must be positive"):
+        models.AdaptiveLIF(tau_sra=0.0)
