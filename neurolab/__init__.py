@@ -7,15 +7,20 @@ pF · mV / ms = pA); conductance-based models use the same times and potentials 
 >>> import neurolab as nl
 >>> from neurolab import models, stimulus
 >>> res = nl.simulate(models.HodgkinHuxley(), stimulus.step(10.0, 10.0, 110.0), t_stop=150.0)
+
+Synapses (``neurolab.synapses``) and networks of point neurons (``neurolab.Network``)
+use the point-neuron units; a synaptic current ``g (V - E_rev)`` is positive outward.
 """
-from . import analysis, models, stimulus
+from . import analysis, models, network, stimulus, synapses
+from .network import Network
 from .reference import reference_solution
 from .result import Result
 from .simulate import fi_curve, rheobase, simulate, time_grid
 
 __version__ = "0.1.0"
 __all__ = ["simulate", "fi_curve", "rheobase", "time_grid", "reference_solution", "Result",
-           "models", "stimulus", "analysis", "plotting", "interactive"]
+           "Network", "models", "stimulus", "synapses", "network", "analysis", "plotting",
+           "interactive"]
 
 
 def __getattr__(name):

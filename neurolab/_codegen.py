@@ -184,8 +184,19 @@ def _step_lines(eq, method):
                     " / 6.0" for y in states]
 
 
-def source(eq: Equations, method: str) -> str:
-    """The kernel module's source for equations ``eq`` and ``method``."""
+def neuron_parts(eq: Equations, method: str) -> dict:
+    """The pieces of code that advance neurons ``lo..hi-1`` by one step.
+
+    They use the names of the generated ``chunk()``: ``params``, ``y``, ``y_old``,
+    ``g_old``, ``g_new``, ``clamp_end``, ``current[_kk, _b]``, ``spikes``, ``counts``,
+    ``status``, ``_t``, ``_dt``, ``_inv_dt``. The network kernel (:mod:`neurolab._netgen`)
+    builds its per-population step from the same pieces, so a neuron advances the same
+    way alone and in a network.
+
+    Returns a dict with ``param_loads``, ``loads`` (lines), ``step`` (lines), ``stores``
+    (lines, with the spike test), ``events`` (code, not indented) and ``diverged`` (an
+    expression).
+    """
     param_loads = [f"{p} = params[{j}, _b]" for j, p in enumerate(eq.parameters)]
     state_loads = [f"{y} = y[{i}, _b - lo]" for i, y in enumerate(eq.state)]
     stores = [f"y[{i}, _b - lo] = {y}" for i, y in enumerate(eq.state)]
@@ -231,15 +242,23 @@ def source(eq: Equations, method: str) -> str:
                 refractory=refractory, rhs=_block(_rhs_lines(eq), 0), others=_block(others, 0),
                 partial_V=partial("V", "_rest_V"), stores=_block(stores, 0))
             reset = _block([reset], 12)
-        events = _block([EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset)], 8)
+        events = EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset)
+    return dict(param_loads=param_loads, loads=param_loads + state_loads, step=step,
+                stores=stores + after, events=events, diverged=diverged)
+
+
+def source(eq: Equations, method: str) -> str:
+    """The kernel module's source for equations ``eq`` and ``method``."""
+    parts = neuron_parts(eq, method)
     return TEMPLATE.format(
         name=eq.name, method=method, version=TEMPLATE_VERSION, n_state=len(eq.state),
         derivative_loads=_block([f"{p} = params[{j}]" for j, p in enumerate(eq.parameters)]
                                 + [f"{y} = y[{i}]" for i, y in enumerate(eq.state)], 4),
         derivative_rhs=_block(_rhs_lines(eq), 4),
         derivative_out=_block([f"out[{i}] = _A_{y} * {y} + _B_{y}" for i, y in enumerate(eq.state)], 4),
-        loads=_block(param_loads + state_loads, 12), step=_block(step, 12),
-        stores=_block(stores + after, 12), events=events, diverged=diverged)
+        loads=_block(parts["loads"], 12), step=_block(parts["step"], 12),
+        stores=_block(parts["stores"], 12), events=_block([parts["events"]], 8) if parts["events"] else "",
+        diverged=parts["diverged"])
 
 
 # --- writing and loading kernel modules ---------------------------------------------------
@@ -258,14 +277,18 @@ def kernel(eq: Equations, method: str):
     """The compiled kernel module for equations ``eq`` and ``method`` (loaded once per process)."""
     key = (eq, method)
     module = _LOADED.get(key)
-    if module is not None:
-        return module
-    text = source(eq, method)
+    if module is None:
+        module = _LOADED[key] = load(source(eq, method), f"{eq.name}_{method}")
+    return module
+
+
+def load(text: str, stem: str):
+    """Write generated module ``text`` to the kernel folder (named by its hash) and import it."""
     digest = hashlib.sha256(text.encode())
     digest.update((Path(__file__).parent / "_math.py").read_bytes())
     folder = _kernel_dir()
-    stem = re.sub(r"\W", "_", eq.name).lower()
-    path = folder / f"{stem}_{method}_{digest.hexdigest()[:16]}.py"
+    stem = re.sub(r"\W", "_", stem).lower()
+    path = folder / f"{stem}_{digest.hexdigest()[:16]}.py"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
@@ -274,5 +297,4 @@ def kernel(eq: Equations, method: str):
     spec = importlib.util.spec_from_file_location(f"neurolab._generated.{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    _LOADED[key] = module
     return module

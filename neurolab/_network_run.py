@@ -1,0 +1,275 @@
+"""Running a :class:`neurolab.network.Network`: packing it for the kernel, and its result."""
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from . import _netgen
+from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
+from .simulate import _resolve_dt_method, _sample, time_grid
+
+
+def _pack_synapses(receptors, dt):
+    """Each receptor's exact propagator, kicks and readout, padded to K states."""
+    items = list(receptors.items())
+    K = max(len(syn.ode()[1]) for _, syn in items) if items else 1
+    R = max(len(items), 1)
+    prop, jump, readout = np.zeros((R, K, K)), np.zeros((R, K)), np.zeros((R, K))
+    n_states = np.zeros(R, dtype=np.int64)
+    E, Mg, V_drive = np.zeros(R), np.zeros(R), np.full(R, np.nan)
+    for r, (_, syn) in enumerate(items):
+        A, kick, out = syn.ode()
+        k = len(kick)
+        prop[r, :k, :k], jump[r, :k], readout[r, :k], n_states[r] = syn.propagator(dt), kick, out, k
+        E[r], Mg[r] = syn.E_rev, syn.Mg or 0.0
+        V_drive[r] = np.nan if syn.V_drive is None else syn.V_drive
+    return dict(prop=prop, jump=jump, readout=readout, n_states=n_states, E=E, Mg=Mg, V_drive=V_drive)
+
+
+def run_network(net, t_stop, dt, method, record, progress):
+    pops, sources = net.populations, net.sources
+    if not pops:
+        raise ValueError("the network has no population: add one with net.population(...).")
+    for p in pops:
+        if p.model.units.current not in ("pA", "mV/ms"):
+            raise ValueError(f"population {p.name!r}: {type(p.model).__name__} is a model per "
+                             "unit area (µA/cm²); networks take point neurons (pA, pF, nS) "
+                             "such as LIF, AdEx or Izhikevich.")
+    if dt is None:
+        dt = min(p.model.default_dt for p in pops)
+    methods = {}
+    for p in pops:
+        wanted = method.get(p.name) if isinstance(method, dict) else method
+        for m in {m: None for m in p.models}:      # each distinct model once
+            t_stop, dt, methods[p.name] = _resolve_dt_method(m, t_stop, dt, wanted)
+    t = time_grid(t_stop, dt)
+    n = t.size
+    offsets = np.cumsum([0] + [p.n for p in pops])
+    n_neurons = int(offsets[-1])
+    index = {id(p): int(o) for p, o in zip(pops, offsets)}
+    index.update({id(s): n_neurons + int(o) for s, o in zip(sources, np.cumsum([0] + [s.n for s in sources]))})
+    receptors = net._receptors()
+    names = list(receptors)
+    syn = _pack_synapses(receptors, dt)
+    R = syn["prop"].shape[0]
+
+    # connections, as CSR over the presynaptic index
+    n_pre = n_neurons + sum(s.n for s in sources)
+    pre, post, rec, w, d = [], [], [], [], []
+    for proj in net.projections:
+        # a neuron's spike during step k counts at the end of the step (as in Brian2 and
+        # NEST) and arrives at step k + 1 + round(delay / dt); a source's at its own step
+        steps = int(round(proj["delay"] / dt)) + (1 if proj["pre"] in pops else 0)
+        pre.append(index[id(proj["pre"])] + proj["pre_ids"])
+        post.append(index[id(proj["post"])] + proj["post_ids"])
+        rec.append(np.full(proj["pre_ids"].size, names.index(proj["receptor"])))
+        w.append(np.full(proj["pre_ids"].size, proj["weight"]))
+        d.append(np.full(proj["pre_ids"].size, steps))
+    cat = (lambda xs, dtype: np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype))
+    pre, post, rec, w, d = (cat(pre, np.int64), cat(post, np.int64), cat(rec, np.int64),
+                            cat(w, float), cat(d, np.int64))
+    order = np.argsort(pre, kind="stable")
+    indptr = np.searchsorted(pre[order], np.arange(n_pre + 1)).astype(np.int64)
+    D = int(d.max()) + 1 if d.size else 1
+
+    # spike sources: which sources spike in each step
+    src_steps, src_ids = [], []
+    for s in sources:
+        for i, train in enumerate(s.trains):
+            k = np.round(train / dt).astype(np.int64)
+            k = k[k < n]
+            src_steps.append(k)
+            src_ids.append(np.full(k.size, index[id(s)] - n_neurons + i))
+    src_steps, src_ids = cat(src_steps, np.int64), cat(src_ids, np.int64)
+    by_step = np.argsort(src_steps, kind="stable")
+    src_indptr = np.searchsorted(src_steps[by_step], np.arange(n + 1)).astype(np.int64)
+    src_ids = src_ids[by_step]
+
+    bg_lam, bg_w = np.zeros((R, n_neurons)), np.zeros((R, n_neurons))
+    for bg in net.backgrounds:
+        r, lo = names.index(bg["receptor"]), index[id(bg["post"])]
+        if np.any(bg_lam[r, lo:lo + bg["post"].n] > 0):
+            raise ValueError(f"population {bg['post'].name!r} has two backgrounds on receptor "
+                             f"{bg['receptor']!r}: merge them into one (Poisson rates add).")
+        bg_lam[r, lo:lo + bg["post"].n] = bg["rate"] * dt / 1000.0
+        bg_w[r, lo:lo + bg["post"].n] = bg["weight"]
+
+    record = {} if record is None else dict(record)
+    for name in record:
+        if name not in [p.name for p in pops]:
+            raise ValueError(f"record: no population named {name!r}.")
+    capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
+    arrays = []
+    for p in pops:
+        S = len(p.model.state_names)
+        params = np.ascontiguousarray(np.array([m.parameters() for m in p.models]).T)
+        y = np.ascontiguousarray(np.array([m.initial_state() for m in p.models]).T)
+        if p.V_init is not None:
+            y[0] = p.V_init
+        current = _population_current(p, t, dt, net.seed)
+        rec_ids = np.asarray(record.get(p.name, [0]), dtype=np.int64)
+        if rec_ids.size and (rec_ids.min() < 0 or rec_ids.max() >= p.n):
+            raise ValueError(f"record[{p.name!r}]: indices must be in 0..{p.n - 1}.")
+        arrays.append(dict(
+            params=params, y=y, y_old=np.empty_like(y), g_old=np.zeros(p.n), g_new=np.zeros(p.n),
+            clamp_end=np.full(p.n, -np.inf), current=current, itot=np.zeros((1, p.n)),
+            last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
+            counts=np.zeros(p.n, np.int64), status=np.zeros(p.n, np.int64),
+            error=np.zeros((p.n, 2), np.int64), rec=rec_ids,
+            trace=np.zeros((S + R + 1, rec_ids.size, n)), offset=index[id(p)],
+            capacitance=np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float)))
+    initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
+
+    module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops])
+    if progress is None:
+        progress = n * n_neurons > 2e8
+    chunk = max(1, n // 50) if progress else n
+    while True:
+        s = np.zeros((R, syn["prop"].shape[1], n_neurons))
+        buf = np.zeros((D, R, n_neurons))
+        args = (syn["prop"], syn["jump"], syn["readout"], syn["n_states"], syn["E"], syn["Mg"],
+                syn["V_drive"], bg_lam, bg_w, indptr, post[order], rec[order], w[order], d[order],
+                src_indptr, src_ids, n_neurons)
+        per_pop = [a[key] for a in arrays for key in
+                   ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot",
+                    "last", "spikes", "counts", "status", "error", "rec", "trace", "offset",
+                    "capacitance")]
+        started = time.perf_counter()
+        for k0 in range(0, n, chunk):
+            status = module.run(k0, min(n, k0 + chunk), n, dt, net.seed, s, buf, *args, *per_pop)
+            if status != 0:
+                break
+            if progress:
+                print(f"\rsimulated {min(n, k0 + chunk) * dt:.0f} of {t_stop:g} ms "
+                      f"({time.perf_counter() - started:.1f} s)", end="", file=sys.stderr)
+        if progress:
+            print(file=sys.stderr)
+        if status != SPIKE_BUFFER_FULL:
+            break
+        capacity = int(max(a["counts"].max() for a in arrays)) * 2 + 16
+        for a, init in zip(arrays, initial):
+            a.update(y=init["y"].copy(), spikes=np.empty((a["params"].shape[1], capacity)),
+                     clamp_end=np.full_like(a["clamp_end"], -np.inf), last=np.zeros_like(a["last"]),
+                     counts=np.zeros_like(a["counts"]), status=np.zeros_like(a["status"]))
+    if status == NOT_FINITE:
+        for p, a in zip(pops, arrays):
+            bad = np.flatnonzero(a["status"] == NOT_FINITE)
+            if bad.size:
+                k, i = a["error"][bad[0]]
+                raise ValueError(
+                    f"the network diverged at t = {(k + 1) * dt:g} ms: {p.model.state_names[i]} "
+                    f"of neuron {bad[0]} in population {p.name!r} became non-finite or exceeded "
+                    f"1e9. The synaptic conductances may be too large for dt={dt:g} ms (the "
+                    f"synaptic current is held over each step): lower the weights or use a "
+                    f"smaller dt.")
+    return NetworkResult(net, t, dt, methods, names, arrays)
+
+
+def _population_current(pop, t, dt, seed):
+    current = pop.current
+    if isinstance(current, np.ndarray) and current.shape == (pop.n,):
+        return np.ascontiguousarray(current[None, :].astype(float))
+    values = _sample(current, t, dt, np.random.SeedSequence(seed), pop.model.units.current)
+    return np.ascontiguousarray(np.repeat(values[:, None], pop.n, axis=1))
+
+
+class PopulationResult:
+    """One population's part of a network run.
+
+    Attributes
+    ----------
+    t : ndarray (n,)
+        Time grid (ms).
+    recorded : ndarray
+        Indices of the neurons whose traces were kept.
+    state : dict
+        Each state variable (``"V"``, ...) of the recorded neurons, shape (recorded, n).
+    g : dict
+        Each receptor's conductance (nS) on the recorded neurons, shape (recorded, n).
+    I_syn : ndarray
+        Total synaptic current (pA, positive outward) of the recorded neurons.
+    spike_times : list of ndarray
+        Spike times (ms) of every neuron.
+
+    A population of one neuron gives 1-D traces and one array of spike times.
+    """
+
+    def __init__(self, pop, t, dt, receptors, arrays):
+        self.name, self.n, self.t, self.dt = pop.name, pop.n, t, dt
+        self.t_stop = float(t[-1])
+        self.recorded = arrays["rec"]
+        S = len(pop.model.state_names)
+        trace = arrays["trace"]
+        single = pop.n == 1 and self.recorded.size == 1
+        shape = (lambda x: x[0]) if single else (lambda x: x)
+        self.state = {v: shape(trace[i]) for i, v in enumerate(pop.model.state_names)}
+        self.g = {r: shape(trace[S + j]) for j, r in enumerate(receptors)}
+        self.I_syn = shape(trace[S + len(receptors)])
+        trains = [arrays["spikes"][i, :arrays["counts"][i]].copy() for i in range(pop.n)]
+        self.spike_times = trains[0] if single else trains
+        self._trains = trains
+
+    @property
+    def v(self):
+        """Membrane potential (mV) of the recorded neurons."""
+        return self.state["V"]
+
+    def spikes(self):
+        """All spikes as two arrays sorted by time: times (ms) and neuron indices."""
+        times = np.concatenate(self._trains) if self._trains else np.zeros(0)
+        ids = np.concatenate([np.full(s.size, i) for i, s in enumerate(self._trains)])
+        order = np.argsort(times, kind="stable")
+        return times[order], ids[order]
+
+    def mean_rate(self, start: float = 0.0, stop: float | None = None) -> float:
+        """Mean firing rate per neuron (Hz) in [start, stop)."""
+        stop = self.t_stop if stop is None else stop
+        times, _ = self.spikes()
+        return np.count_nonzero((times >= start) & (times < stop)) / self.n / (stop - start) * 1000.0
+
+    def rate(self, bin: float = 1.0):
+        """Population rate (Hz per neuron) in bins of ``bin`` ms: (bin centres, rates)."""
+        edges = np.arange(0.0, self.t_stop + bin / 2, bin)
+        counts, _ = np.histogram(self.spikes()[0], edges)
+        return 0.5 * (edges[1:] + edges[:-1]), counts / self.n / bin * 1000.0
+
+    def spectrum(self, bin: float = 1.0, start: float = 100.0, segment: float = 256.0):
+        """Power spectrum of the population rate after ``start`` ms (Welch; segments in ms).
+
+        Returns frequencies (Hz) and power (Hz²/Hz).
+        """
+        from scipy.signal import welch
+
+        centres, rate = self.rate(bin)
+        rate = rate[centres >= start]
+        per_segment = min(rate.size, int(round(segment / bin)))
+        return welch(rate - rate.mean(), fs=1000.0 / bin, nperseg=per_segment)
+
+    def peak_frequency(self, low: float = 5.0, high: float = 200.0, **kwargs) -> float:
+        """The frequency (Hz) of the largest spectral peak between ``low`` and ``high``."""
+        f, power = self.spectrum(**kwargs)
+        band = (f >= low) & (f <= high)
+        return float(f[band][np.argmax(power[band])])
+
+    def __repr__(self):
+        return (f"<PopulationResult {self.name!r}: {self.n} neurons, "
+                f"{sum(s.size for s in self._trains)} spikes in {self.t_stop:g} ms>")
+
+
+class NetworkResult:
+    """What :meth:`Network.run` returns: ``res["E"]`` is population E's :class:`PopulationResult`."""
+
+    def __init__(self, net, t, dt, methods, receptors, arrays):
+        self.t, self.dt, self.methods, self.receptors = t, dt, methods, receptors
+        self.populations = {p.name: PopulationResult(p, t, dt, receptors, a)
+                            for p, a in zip(net.populations, arrays)}
+
+    def __getitem__(self, name) -> PopulationResult:
+        if name not in self.populations:
+            raise KeyError(f"no population {name!r}; the network has {list(self.populations)}.")
+        return self.populations[name]
+
+    def __repr__(self):
+        return "<NetworkResult: " + ", ".join(map(repr, self.populations.values())) + ">"
