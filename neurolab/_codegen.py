@@ -172,6 +172,11 @@ def _step_lines(eq, method):
     states = eq.state
     if method == "euler":
         return rhs + [f"{y} = {y} + _dt * (_A_{y} * {y} + _B_{y})" for y in states]
+    if method == "semi_implicit_euler":      # each variable from those already updated
+        lines = []
+        for y in states:
+            lines += rhs + [f"{y} = {y} + _dt * (_A_{y} * {y} + _B_{y})"]
+        return lines
     if method == "exp_euler":
         return rhs + [f"{y} = {y} + (_A_{y} * {y} + _B_{y}) * exp_factor(_A_{y}, _dt)"
                       for y in states]

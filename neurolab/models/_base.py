@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
-METHODS = ("euler", "exp_euler", "rk4")
+METHODS = ("euler", "exp_euler", "rk4", "semi_implicit_euler")
 
 
 @dataclass(frozen=True)
