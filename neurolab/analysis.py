@@ -123,7 +123,8 @@ def classify_firing(spikes, start: float | None = None, stop: float | None = Non
         if start is None:
             start = result.t[changed[0]] if changed.size else 0.0
         if stop is None:
-            stop = result.t[changed[-1] + 1] if changed.size else result.t_stop
+            stop = (result.t[min(changed[-1] + 1, result.t.size - 1)] if changed.size
+                    else result.t_stop)
         spikes = result.spike_times
     s = np.asarray(spikes, dtype=float)
     start = 0.0 if start is None else float(start)

@@ -40,6 +40,14 @@ def test_2003_model_rests_at_its_stable_fixed_point():
     assert len(res.spike_times) == 0
     assert res.v[-1] == pytest.approx(-70.0, abs=0.01)
     assert res.state["u"][-1] == pytest.approx(-14.0, abs=0.01)
+    # and every class starts there: the lower root of 0.04 v^2 + (5 - b) v + 140 = 0
+    for name, cell in models.IZHIKEVICH_2003.items():
+        v = cell.initial_state()[0]
+        assert 0.04 * v * v + (5 - cell.b) * v + 140 == pytest.approx(0.0, abs=1e-9), name
+        assert v < -(5 - cell.b) / 0.08, name                    # the lower (stable) root
+        assert len(nl.simulate(cell, 0.0, t_stop=300.0).spike_times) == 0, name
+    assert models.IZHIKEVICH_2003["RZ"].resting_potential == pytest.approx(-62.5)
+    assert models.Izhikevich2003(b=0.3).resting_potential is None
 
 
 def test_2003_classes_fire_and_reset_to_c():

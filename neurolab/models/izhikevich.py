@@ -152,8 +152,8 @@ class Izhikevich2003(Model):
     v_peak : float, default 30.0
         Spike cut-off (mV).
     V_init : float or None, default None
-        Initial v (mV), with u = b v; None starts at v = c (the paper's figures start
-        each class at its own v, e.g. -70 or -63 mV).
+        Initial v (mV), with u = b v; None starts at rest (``resting_potential``), or
+        at v = c for a cell without a resting state (b > 0.267).
 
     Notes
     -----
@@ -183,8 +183,20 @@ class Izhikevich2003(Model):
     def equations(self) -> Equations:
         return IZHIKEVICH_2003_EQUATIONS
 
+    @property
+    def resting_potential(self) -> float | None:
+        """The stable fixed point at I = 0 (mV): the lower root of
+        0.04 v² + (5 − b) v + 140 = 0; None when there is none (b > 0.267)."""
+        discriminant = (5.0 - self.b) ** 2 - 4 * 0.04 * 140.0
+        if discriminant < 0:
+            return None
+        return (-(5.0 - self.b) - np.sqrt(discriminant)) / (2 * 0.04)
+
     def initial_state(self) -> np.ndarray:
-        v = self.c if self.V_init is None else self.V_init
+        v = self.V_init
+        if v is None:
+            v = self.resting_potential
+            v = self.c if v is None else v
         return np.array([v, self.b * v])
 
     def max_dt(self, method: str) -> float:
