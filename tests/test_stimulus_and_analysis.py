@@ -73,3 +73,10 @@ def test_result_measures_and_repr():
     assert "LIF" in repr(res) and "spikes" in repr(res)
     batch = nl.simulate(models.LIF(), [300.0, 400.0], t_stop=500.0)
     assert batch.rate().shape == (2,) and len(batch.isi()) == 2
+
+
+def test_classify_firing_with_a_step_that_lasts_to_the_end_of_the_run():
+    import neurolab as nl
+    from neurolab import models, stimulus
+    res = nl.simulate(models.AdEx(), stimulus.step(800.0, 50.0), t_stop=500.0)
+    assert nl.analysis.classify_firing(res).label in ("adapting", "tonic")
