@@ -178,6 +178,8 @@ def _population_current(pop, t, dt, seed):
 class PopulationResult:
     """One population's part of a network run.
 
+    A population of one neuron gives 1-D traces and one array of spike times.
+
     Attributes
     ----------
     t : ndarray (n,)
@@ -192,8 +194,6 @@ class PopulationResult:
         Total synaptic current (pA, positive outward) of the recorded neurons.
     spike_times : list of ndarray
         Spike times (ms) of every neuron.
-
-    A population of one neuron gives 1-D traces and one array of spike times.
     """
 
     def __init__(self, pop, t, dt, receptors, arrays):
@@ -259,7 +259,10 @@ class PopulationResult:
 
 
 class NetworkResult:
-    """What :meth:`Network.run` returns: ``res["E"]`` is population E's :class:`PopulationResult`."""
+    """What :meth:`Network.run` returns; ``res["E"]`` is population E's results.
+
+    Each population's results are a :class:`~neurolab.network.PopulationResult`.
+    """
 
     def __init__(self, net, t, dt, methods, receptors, arrays):
         self.t, self.dt, self.methods, self.receptors = t, dt, methods, receptors
@@ -273,3 +276,8 @@ class NetworkResult:
 
     def __repr__(self):
         return "<NetworkResult: " + ", ".join(map(repr, self.populations.values())) + ">"
+
+
+# documented (and shown in reprs and tracebacks) where users import them from
+for _cls in (NetworkResult, PopulationResult):
+    _cls.__module__ = "neurolab.network"

@@ -83,14 +83,15 @@ class Network:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"seed must be an int, not {seed!r}.")
         self.seed = int(seed)
-        self._streams = iter(np.random.SeedSequence(self.seed).spawn(10_000))
+        self._seeds = np.random.SeedSequence(self.seed)
         self.populations: list[Population] = []
         self.sources: list[Source] = []
         self.projections: list[dict] = []
         self.backgrounds: list[dict] = []
 
     def _rng(self):
-        return np.random.default_rng(next(self._streams))
+        # each call spawns the next child stream: the same streams, in order, for one seed
+        return np.random.default_rng(self._seeds.spawn(1)[0])
 
     def _new_name(self, name):
         if any(g.name == name for g in self.populations + self.sources):
@@ -151,7 +152,10 @@ class Network:
         spike during a step counts at the end of that step (as in Brian2 and NEST), so
         its delay is at least one step; a source's spike arrives exactly at its time
         plus the delay (both rounded to the grid). Neurons do not connect to themselves unless
-        ``autapses``. ``receptor`` names the synaptic state (default: the preset's name).
+        ``autapses``. ``receptor`` names the synaptic state (default: the preset's name, with
+        ``_current_based`` for a current-based copy, else the type's name and a number
+        counting the receptors added so far, e.g. ``"Exponential_0"``); projections
+        with equal synapses share one state.
         """
         if not isinstance(post, Population):
             raise TypeError("post must be a population of the network (from net.population).")
@@ -191,7 +195,11 @@ class Network:
         for item in self.projections + self.backgrounds:
             if item["synapse"] == synapse and (name is None or item["receptor"] == name):
                 return item["receptor"]
-        name = name or _PRESETS.get(synapse) or f"{type(synapse).__name__}_{len(self._receptors())}"
+        if name is None:
+            preset = _PRESETS.get(synapse.replace(V_drive=None))
+            suffix = "" if synapse.V_drive is None else "_current_based"
+            name = (preset + suffix if preset else
+                    f"{type(synapse).__name__}_{len(self._receptors())}")
         if name in self._receptors():
             raise ValueError(f"receptor {name!r} already names a different synapse.")
         return name
@@ -203,8 +211,9 @@ class Network:
         return names
 
     def run(self, t_stop: float, dt: float | None = None, method: str | dict | None = None,
-            record=None, progress: bool | None = None) -> "NetworkResult":
-        """Simulate the network for ``t_stop`` ms and return a :class:`NetworkResult`.
+            record=None, progress: bool | None = None) -> NetworkResult:
+        """Simulate the network for ``t_stop`` ms; returns a
+        :class:`~neurolab.network.NetworkResult`.
 
         ``dt``: the time step (ms), by default the smallest of the models' default steps.
         ``method``: one method for all, or a dict population name -> method.
@@ -215,15 +224,17 @@ class Network:
         return run_network(self, t_stop, dt, method, record, progress)
 
 
-def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=None):
+def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=None,
+                   V_init=None):
     """One neuron driven by presynaptic spike trains: ``[(synapse, spike_times, weight), ...]``.
 
-    Returns the neuron's :class:`PopulationResult` (``t``, ``v``, ``state``, ``g``,
+    Returns the neuron's :class:`~neurolab.network.PopulationResult` (``t``, ``v``, ``state``, ``g``,
     ``I_syn``, ``spike_times``). Each input's spikes arrive at their times (rounded to
-    the grid; no delay).
+    the grid; no delay). ``current`` (pA) and ``V_init`` (mV) as in
+    :meth:`Network.population`.
     """
     net = Network()
-    cell = net.population("neuron", model, 1, current=current)
+    cell = net.population("neuron", model, 1, current=current, V_init=V_init)
     for k, item in enumerate(inputs):
         synapse, times, weight = (tuple(item) + (1.0,))[:3]
         source = net.spike_source(f"input_{k}", times)

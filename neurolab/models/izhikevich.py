@@ -185,8 +185,10 @@ class Izhikevich2003(Model):
 
     @property
     def resting_potential(self) -> float | None:
-        """The stable fixed point at I = 0 (mV): the lower root of
-        0.04 v² + (5 − b) v + 140 = 0; None when there is none (b > 0.267)."""
+        """Resting potential in mV (the stable fixed point at I = 0), or None.
+
+        It is the lower root of 0.04 v² + (5 − b) v + 140 = 0, which exists for b < 0.267.
+        """
         discriminant = (5.0 - self.b) ** 2 - 4 * 0.04 * 140.0
         if discriminant < 0:
             return None
