@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """NeuroLab developer commands; needs only Python 3.10+ (and git to clone).
 
-    python3 dev.py book    # set up .venv, fetch the vendored JavaScript, build _build/html
-    python3 dev.py test    # the same setup (plus Chromium), then every test with pytest
-    python3 dev.py bench   # the same setup, then benchmarks/bench.py
+    python3 dev.py book         # set up .venv, fetch the vendored JavaScript, build _build/html
+    python3 dev.py test         # the same setup (plus Chromium and the grading tools), then
+                                # every test with pytest
+    python3 dev.py bench        # the same setup, then benchmarks/bench.py
+    python3 dev.py assignments  # set up .venv with the grading tools (otter-grader), then build
+                                # the student notebooks and autograder zips into _build/assignments
 
 Setup is idempotent: `.venv` is created if missing, and `pip install` runs again only when
-requirements.txt or pyproject.toml changed (a hash of both is kept in .venv).
+requirements.txt or pyproject.toml changed (a hash of both is kept in .venv). The grading
+tools (requirements-teach.txt, the `teach` extra) are installed only by `test` and
+`assignments`, with their own hash, so readers of the book never install them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / "neurolab-setup.sha256"
+TEACH_STAMP = VENV / "neurolab-teach.sha256"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -36,20 +42,31 @@ def check(*cmd) -> None:
         sys.exit(f"dev.py: command failed: {' '.join(str(c) for c in cmd)}")
 
 
-def setup() -> None:
+def digest_of(*files: str) -> str:
+    return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
+
+
+def setup(teach: bool = False, vendor: bool = True) -> None:
+    """Create and fill .venv; ``teach`` adds the grading tools, ``vendor`` the book's JavaScript."""
     if sys.version_info < (3, 10):
         sys.exit("dev.py: NeuroLab needs Python 3.10 or newer.")
     if not PY.exists():
         if run(sys.executable, "-m", "venv", VENV) != 0:
             sys.exit("dev.py: could not create .venv (on Debian/Ubuntu: apt-get install python3-venv)")
-    digest = hashlib.sha256(b"".join((ROOT / f).read_bytes()
-                                     for f in ("requirements.txt", "pyproject.toml"))).hexdigest()
+    digest = digest_of("requirements.txt", "pyproject.toml")
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         check(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         check(PY, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
         check(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
         STAMP.write_text(digest + "\n")
-    check(PY, "tools/vendor_js.py")
+    if teach:
+        # otter-grader, pinned in requirements-teach.txt (the `teach` extra of pyproject.toml)
+        digest = digest_of("requirements-teach.txt", "requirements.txt", "pyproject.toml")
+        if not TEACH_STAMP.exists() or TEACH_STAMP.read_text().strip() != digest:
+            check(PY, "-m", "pip", "install", "--quiet", "-r", "requirements-teach.txt")
+            TEACH_STAMP.write_text(digest + "\n")
+    if vendor:
+        check(PY, "tools/vendor_js.py")
 
 
 def ensure_chromium() -> None:
@@ -74,7 +91,7 @@ def book() -> int:
 
 
 def test() -> int:
-    setup()
+    setup(teach=True)
     ensure_chromium()
     # one pytest run: unit tests, the book build + browser tests (tests/), and every notebook
     return run(PY, "-m", "pytest", "tests", "book", "--nbval-lax", "--nbval-current-env",
@@ -86,7 +103,15 @@ def bench() -> int:
     return run(PY, "benchmarks/bench.py")
 
 
-COMMANDS = {"book": book, "test": test, "bench": bench}
+def assignments() -> int:
+    setup(teach=True, vendor=False)
+    code = run(PY, "tools/build_assignments.py")
+    if code == 0:
+        print(f"\nThe assignments are in {ROOT / '_build' / 'assignments'}; see book/instructors.md")
+    return code
+
+
+COMMANDS = {"book": book, "test": test, "bench": bench, "assignments": assignments}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:

@@ -302,6 +302,9 @@ def rheobase(model, duration=500.0, *, start=10.0, dt=None, method=None, rtol=1e
                        t_stop, dt, method, record=False)
         return np.array([np.any(s > start) for s in res.spike_times])
 
+    if fires([0.0])[0]:
+        raise ValueError(f"{type(model).__name__} fires without any input, so it has no "
+                         "(positive) rheobase; check its parameters and initial state.")
     hi = 1.0 if upper is None else check.positive("upper", upper, "current units")
     lo = 0.0
     while not fires([hi])[0]:

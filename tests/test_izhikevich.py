@@ -144,3 +144,9 @@ def test_2003_classes_on_the_engine_match_the_published_counts_and_intervals(nam
         assert np.median(isi) == pytest.approx(np.median(isi_ref), rel=0.12)
         # the first interval (inside a burst for IB, CH, LTS and TC) agrees too
         assert isi[0] == pytest.approx(isi_ref[0], rel=0.20)
+
+
+def test_rheobase_refuses_a_model_that_fires_without_input():
+    with pytest.raises(ValueError, match="fires without any input"):
+        nl.rheobase(models.Izhikevich2003(b=0.3))
+    assert nl.rheobase(models.IZHIKEVICH_2003["CH"]) > 1.0     # starts at rest, not on its saddle
