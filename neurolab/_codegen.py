@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .models._base import Equations
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 
 TEMPLATE = '''\
@@ -87,23 +87,7 @@ def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, sta
     for _k in range(n - 1):
         _t = _k * _dt
         _kk = _k if varying else 0
-        _events = 0
-        _bad = 0
-        for _b in range(lo, hi):
-{loads}
-            I = current[_kk, _b]
-{step}
-{stores}
-            _bad += {diverged}
-        if _bad:
-            for _b in range(lo, hi):
-                for _i in range(S):
-                    if not (abs(y[_i, _b - lo]) < 1e9):
-                        status[_b] = NOT_FINITE
-                        error[_b, 0] = _k
-                        error[_b, 1] = _i
-                        return
-{events}
+{body}
         if record:
             for _b in range(lo, hi):
                 for _i in range(S):
@@ -117,6 +101,27 @@ def integrate(bounds, params, y0, current, n, dt, record, trace, spikes, counts,
         chunk(bounds[c], bounds[c + 1], params, y0, current, n, dt, record, trace, spikes,
               counts, status, error)
 '''
+
+# One step of neurons lo..hi-1 (all of a chunk, or one population of a network): advance
+# each neuron, stop on divergence, then handle the few that spiked.
+STEP_BODY = '''\
+_events = 0
+_bad = 0
+for _b in range(lo, hi):
+{loads}
+    I = current[_kk, _b]
+{step}
+{stores}
+    _bad += {diverged}
+if _bad:
+    for _b in range(lo, hi):
+        for _i in range(y.shape[0]):
+            if not (abs(y[_i, _b - lo]) < 1e9):
+                status[_b] = NOT_FINITE
+                error[_b, 0] = _k
+                error[_b, 1] = _i
+                return
+{events}'''
 
 EVENTS = '''\
 if _events:
@@ -189,18 +194,14 @@ def _step_lines(eq, method):
                     " / 6.0" for y in states]
 
 
-def neuron_parts(eq: Equations, method: str) -> dict:
-    """The pieces of code that advance neurons ``lo..hi-1`` by one step.
+def step_body(eq: Equations, method: str) -> str:
+    """The code (not indented) that advances neurons ``lo..hi-1`` by one step.
 
-    They use the names of the generated ``chunk()``: ``params``, ``y``, ``y_old``,
+    It uses the names of the generated ``chunk()``: ``params``, ``y``, ``y_old``,
     ``g_old``, ``g_new``, ``clamp_end``, ``current[_kk, _b]``, ``spikes``, ``counts``,
-    ``status``, ``_t``, ``_dt``, ``_inv_dt``. The network kernel (:mod:`neurolab._netgen`)
-    builds its per-population step from the same pieces, so a neuron advances the same
-    way alone and in a network.
-
-    Returns a dict with ``param_loads``, ``loads`` (lines), ``step`` (lines), ``stores``
-    (lines, with the spike test), ``events`` (code, not indented) and ``diverged`` (an
-    expression).
+    ``status``, ``error``, ``capacity``, ``_k``, ``_t``, ``_dt``, ``_inv_dt``. The network
+    kernel (:mod:`neurolab._netgen`) builds its per-population step from the same code, so
+    a neuron advances the same way alone and in a network.
     """
     param_loads = [f"{p} = params[{j}, _b]" for j, p in enumerate(eq.parameters)]
     state_loads = [f"{y} = y[{i}, _b - lo]" for i, y in enumerate(eq.state)]
@@ -248,22 +249,19 @@ def neuron_parts(eq: Equations, method: str) -> dict:
                 partial_V=partial("V", "_rest_V"), stores=_block(stores, 0))
             reset = _block([reset], 12)
         events = EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset)
-    return dict(param_loads=param_loads, loads=param_loads + state_loads, step=step,
-                stores=stores + after, events=events, diverged=diverged)
+    return STEP_BODY.format(loads=_block(param_loads + state_loads, 4), step=_block(step, 4),
+                            stores=_block(stores + after, 4), diverged=diverged, events=events)
 
 
 def source(eq: Equations, method: str) -> str:
     """The kernel module's source for equations ``eq`` and ``method``."""
-    parts = neuron_parts(eq, method)
     return TEMPLATE.format(
         name=eq.name, method=method, version=TEMPLATE_VERSION, n_state=len(eq.state),
         derivative_loads=_block([f"{p} = params[{j}]" for j, p in enumerate(eq.parameters)]
                                 + [f"{y} = y[{i}]" for i, y in enumerate(eq.state)], 4),
         derivative_rhs=_block(_rhs_lines(eq), 4),
         derivative_out=_block([f"out[{i}] = _A_{y} * {y} + _B_{y}" for i, y in enumerate(eq.state)], 4),
-        loads=_block(parts["loads"], 12), step=_block(parts["step"], 12),
-        stores=_block(parts["stores"], 12), events=_block([parts["events"]], 8) if parts["events"] else "",
-        diverged=parts["diverged"])
+        body=_block([step_body(eq, method)], 8))
 
 
 # --- writing and loading kernel modules ---------------------------------------------------

@@ -85,8 +85,8 @@ class MysteryNeuron:
         The step amplitude that shows its firing pattern (µA/cm² for the axon, pA for the
         AdEx, the paper's mV/ms for the Izhikevich neuron).
     start : float
-        Onset of the protocol's steps (ms). The Izhikevich (2003) neuron starts at
-        ``v = c``, not at rest, and gets 200 ms to settle first.
+        Onset of the protocol's steps (ms): 10 ms, or 200 ms for the Izhikevich (2003)
+        neuron (its assignment's protocol).
     duration : float
         Length of the protocol's steps (ms).
     """
@@ -203,7 +203,7 @@ def _make_izhikevich(rng):
     for _ in range(100):
         b = round(float(rng.uniform(0.19, 0.21)), 4)
         reset = c + float(rng.uniform(-1.0, 1.0))
-        # v starts at c: keep it below the saddle, or the neuron fires without input
+        # keep the reset below the saddle (the threshold point)
         reset = round(min(reset, float(_saddle(b)) - 0.3), 2)
         model = models.Izhikevich2003(a=round(a * _spread(rng, 0.15), 4), b=b, c=reset,
                                       d=round(d * _spread(rng, 0.15), 3))
@@ -286,7 +286,7 @@ def izhikevich(student_id: str, *, salt: str = "") -> MysteryNeuron:
 
     ``a`` and ``d`` are the paper's values times factors within ±15 %, ``b`` is drawn from
     0.19–0.21 and ``c`` is shifted by up to ±1 mV (kept 0.3 mV below the unstable fixed
-    point, since the model starts at ``v = c``). The neuron is kept only if its response to
+    point, the threshold). The neuron is kept only if its response to
     a step of 10 mV/ms shows its class: repeated bursts (CH), one initial burst then single
     spikes (IB), regular spikes below 60 Hz (RS) or above 100 Hz (FS). Units: mV, ms, and the
     paper's mV/ms for currents.
@@ -301,8 +301,8 @@ def izhikevich(student_id: str, *, salt: str = "") -> MysteryNeuron:
     Returns
     -------
     MysteryNeuron
-        ``model`` is an :class:`~neurolab.models.Izhikevich2003`; steps start at 200 ms
-        (after the neuron has settled from ``v = c`` to rest) and last 500 ms;
+        ``model`` is an :class:`~neurolab.models.Izhikevich2003` (it starts at rest);
+        steps start at 200 ms and last 500 ms;
         ``current`` is 10 mV/ms.
     """
     return _generate(student_id, "izhikevich", salt)[0]

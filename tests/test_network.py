@@ -58,6 +58,16 @@ def test_connectivity_probability_autapses_and_one_to_one():
     assert np.array_equal(one["pre_ids"], one["post_ids"]) and one["pre_ids"].size == 300
 
 
+def test_poisson_source_has_its_rate_and_follows_the_seed():
+    def trains(seed):
+        return Network(seed=seed).poisson_source("P", 40, rate=25.0, t_stop=4000.0).trains
+    a, b, c = trains(3), trains(3), trains(4)
+    counts = np.array([t.size for t in a])
+    assert counts.mean() == pytest.approx(100.0, abs=5 * math.sqrt(100.0 / 40))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[0], c[0]) and not np.array_equal(a[0], a[1])
+
+
 def test_delays_are_rounded_to_the_grid():
     net = Network()
     cell = net.population("cell", models.PassiveMembrane(), 1)
@@ -138,6 +148,8 @@ def test_without_inhibition_the_circuit_runs_away():
     (lambda net, A: net.run(10.0, record={"A": [7]}), "indices"),
     (lambda net, A: net.population("H", models.HodgkinHuxley(), 2) and net.run(10.0), "unit area"),
     (lambda net, A: net.population("Z", models.LIF(), 0), "at least one"),
+    (lambda net, A: net.spike_source("s", [5.0, -1.0]), ">= 0 ms"),
+    (lambda net, A: net.background(A, S.AMPA, rate=-10.0), "negative"),
 ])
 def test_bad_input_is_explained(make, message):
     net = Network()
