@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from . import _codegen
 from . import _validation as check
@@ -38,6 +37,8 @@ def reference_solution(model, stimulus=0.0, t_stop=100.0, dt=None, *, rtol=1e-10
         Its ``method`` is ``"reference"``. Slow (seconds for 200 ms of HH): it is a
         yardstick, not a simulator.
     """
+    from scipy.integrate import solve_ivp  # imported on use: scipy.integrate costs ~0.07 s
+
     model = _check_model(model)
     eq = model.equations()
     if eq.resets:

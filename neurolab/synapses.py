@@ -32,8 +32,6 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
-from scipy.linalg import expm
-from scipy.optimize import brentq
 
 from . import _validation as check
 
@@ -134,6 +132,8 @@ class Synapse:
 
     def propagator(self, dt: float) -> np.ndarray:
         """``expm(A dt)``: advances the ODE state exactly by dt (ms)."""
+        from scipy.linalg import expm  # imported on use: scipy.linalg costs ~0.15 s
+
         A, _, _ = self.ode()
         return expm(A * check.positive("dt", dt, "ms"))
 
@@ -306,6 +306,8 @@ class RiseDecay(Synapse):
         hi = 1e-3
         while slope(hi) > 0:
             hi *= 2.0
+        from scipy.optimize import brentq  # imported on use: scipy.optimize costs ~0.1 s
+
         return brentq(slope, 0.0, hi, xtol=1e-14, rtol=1e-14)
 
     def ode(self):
