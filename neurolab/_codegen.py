@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .models._base import Equations
 
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 
 TEMPLATE = '''\
@@ -44,8 +44,9 @@ import math
 from math import exp, expm1, log, sqrt
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from neurolab._codegen import threads as _threads
 from neurolab._math import exp_factor, linoid, sigmoid
 
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
@@ -63,7 +64,7 @@ def derivative(params, y, I):
     return out
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, status, error):
     """Integrate neurons lo..hi-1 over n - 1 steps; time outer, neurons inner.
 
@@ -94,13 +95,31 @@ def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, sta
                     trace[_i, _b, _k + 1] = y[_i, _b - lo]
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
 def integrate(bounds, params, y0, current, n, dt, record, trace, spikes, counts, status, error):
-    """chunk() on each [bounds[c], bounds[c + 1]) in parallel (bounds: np.uint64)."""
-    for c in prange(bounds.size - 1):
-        chunk(bounds[c], bounds[c + 1], params, y0, current, n, dt, record, trace, spikes,
-              counts, status, error)
+    """chunk() on each [bounds[c], bounds[c + 1]) in parallel threads (bounds: np.uint64).
+
+    chunk() releases the GIL, so plain threads run the chunks on every core; a numba
+    ``prange`` would do the same but cost seconds of extra compilation per kernel."""
+    args = (params, y0, current, n, dt, record, trace, spikes, counts, status, error)
+    runs = [_threads().submit(chunk, bounds[c], bounds[c + 1], *args)
+            for c in range(bounds.size - 1)]
+    for run in runs:
+        run.result()
 '''
+
+_POOL = []
+
+
+def threads():
+    """The thread pool that runs a batch's chunks in parallel (one thread per numba thread)."""
+    if not _POOL:
+        import numba
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(max_workers=numba.get_num_threads(),
+                                        thread_name_prefix="neurolab"))
+    return _POOL[0]
+
 
 # One step of neurons lo..hi-1 (all of a chunk, or one population of a network): advance
 # each neuron, stop on divergence, then handle the few that spiked.
