@@ -3,7 +3,8 @@
 * :func:`slider_figure` precomputes one set of traces per slider value; the slider only
   switches which set is visible, so it works in a static HTML page with no kernel.
 * :func:`trace_figure` is the plotly counterpart of :meth:`~neurolab.Result.plot`.
-* :func:`explore` re-simulates while a slider moves (needs a running kernel).
+* :func:`explore` re-simulates while a slider moves and updates one figure in place
+  (needs a running kernel; see :mod:`neurolab._explorer`).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import inspect
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseTraceType
 
 from .models._base import Model
 
@@ -59,7 +61,12 @@ def slider_figure(values, make_traces, *, label, xaxis_title, yaxis_title, title
     owner = []
     for i, value in enumerate(values):
         traces = make_traces(value)
-        for trace in traces if isinstance(traces, (list, tuple)) else [traces]:
+        traces = list(traces) if isinstance(traces, (list, tuple)) else [traces]
+        if not traces or not all(isinstance(trace, BaseTraceType) for trace in traces):
+            raise TypeError(f"make_traces({value!r}) returned {traces!r}; it must return a plotly "
+                            "trace (e.g. go.Scatter(x=t, y=v)) or a non-empty list of traces "
+                            "(did it forget `return`?).")
+        for trace in traces:
             trace.visible = i == active
             fig.add_trace(trace)
             owner.append(i)
@@ -100,8 +107,13 @@ def trace_figure(result, *, title=None) -> go.Figure:
     return fig
 
 
-def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
-    """A live explorer: sliders that re-simulate ``model`` and redraw its trace.
+def explore(model, stimulus=None, *, t_stop, dt=None, method=None, title=None, **sliders):
+    """A live explorer: sliders that re-simulate ``model`` and update one figure in place.
+
+    The figure shows V, the other state variables (the gates of a conductance-based
+    model) and the stimulus. A slider move re-simulates (the kernel is compiled once) and
+    sends only the new traces to the figure, which stays where it is. A setting that cannot
+    be simulated (e.g. too coarse a step for a fast model) shows its reason above the figure.
 
     Parameters
     ----------
@@ -114,6 +126,8 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
         (e.g. ``lambda amplitude: stimulus.step(amplitude, 10, 60)``).
     t_stop, dt, method
         As in :func:`neurolab.simulate`.
+    title : str, optional
+        Figure title.
     **sliders
         ``name=(min, max, step)``. Names that are fields of the model (or arguments of
         the model function) vary the model and start at the model's value (the
@@ -122,13 +136,11 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
 
     Returns
     -------
-    ipywidgets.Widget
-        Display it (make it the last expression of a cell).
+    ipywidgets.VBox
+        The explorer (``kwargs_widgets`` holds its sliders); display it (make it the last
+        expression of a cell). In the static book it shows its first figure.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
+    from ._explorer import Explorer, checked_model, slider
     from .simulate import simulate
 
     def arguments(fn):
@@ -140,39 +152,29 @@ def explore(model, stimulus=None, *, t_stop, dt=None, method=None, **sliders):
         def make_model(**values):
             return dataclasses.replace(model, **values)
     elif callable(model):
-        fields, make_model = arguments(model), model
+        fields = arguments(model)
+
+        def make_model(**values):
+            return checked_model(model(**values), "the model function")
     else:
         raise TypeError(f"model must be a neurolab model or a function returning one, "
                         f"not {type(model).__name__}.")
     stim_params = {}
     if callable(stimulus) and not hasattr(stimulus, "sample"):
         stim_params = arguments(stimulus)
-    controls = {}
+    controls = []
     for name, spec in sliders.items():
-        if len(spec) != 3:
-            raise ValueError(f"slider {name}={spec!r} must be (min, max, step).")
-        lo, hi, step = map(float, spec)
-        default = fields.get(name, stim_params.get(name))
         if name not in fields and name not in stim_params:
             raise ValueError(f"slider {name!r} is neither a parameter of the model "
                              f"({', '.join(sorted(fields))}) nor an argument of the stimulus function.")
-        start = float(default) if isinstance(default, (int, float)) else 0.5 * (lo + hi)
-        controls[name] = widgets.FloatSlider(value=float(np.clip(start, lo, hi)), min=lo, max=hi,
-                                             step=step, description=name, continuous_update=True)
+        controls.append(slider(name, spec, fields.get(name, stim_params.get(name))))
 
-    def draw(**values):
+    def simulate_at(values):
         cell = make_model(**{k: v for k, v in values.items() if k in fields})
         if stim_params:
             current = stimulus(**{k: v for k, v in values.items() if k in stim_params})
         else:
             current = 0.0 if stimulus is None else stimulus
-        try:
-            result = simulate(cell, current, t_stop, dt, method)
-        except ValueError as err:  # e.g. a parameter combination that is unstable
-            print(f"Cannot simulate: {err}")
-            return
-        fig = result.plot()
-        display(fig)         # works with every matplotlib backend, unlike plt.show(fig)
-        plt.close(fig)
+        return simulate(cell, current, t_stop, dt, method)
 
-    return widgets.interactive(draw, **controls)
+    return Explorer(simulate_at, controls, title=title)
