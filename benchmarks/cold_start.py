@@ -32,7 +32,8 @@ from numba.core import event as _event
 
 
 class _CompileClock(_event.Listener):
-    depth, seconds, count, started = 0, 0.0, 0, 0.0
+    depth, seconds, started = 0, 0.0, 0.0
+    names = []
 
     def on_start(self, event):
         if self.depth == 0:
@@ -43,7 +44,7 @@ class _CompileClock(_event.Listener):
         self.depth -= 1
         if self.depth == 0:
             self.seconds += _time.perf_counter() - self.started
-            self.count += 1
+            self.names.append(event.data["dispatcher"].py_func.__name__)
 
 
 _compile_clock = _CompileClock()
@@ -54,7 +55,7 @@ REPORT = '''\
 import json as _json
 import neurolab as _nl
 assert _nl.__file__.startswith({package!r}), _nl.__file__
-print(_json.dumps({{"seconds": _compile_clock.seconds, "count": _compile_clock.count}}))
+print(_json.dumps({{"seconds": _compile_clock.seconds, "names": _compile_clock.names}}))
 '''
 
 
@@ -89,20 +90,22 @@ def cold_run(notebook: Path) -> dict:
             os.environ.clear()
             os.environ.update(saved)
         report = json.loads(nb.cells[-1].outputs[-1]["text"])
-    return {"chapter": notebook.stem, "compile": report["seconds"], "compilations": report["count"],
-            "total": total}
+    names = report["names"]
+    counts = {name: names.count(name) for name in dict.fromkeys(names)}
+    return {"chapter": notebook.stem, "compile": report["seconds"], "total": total,
+            "compiled": ", ".join(f"{name}×{k}" if k > 1 else name for name, k in counts.items())}
 
 
 def main(argv: list[str]) -> list[dict]:
     notebooks = [Path(a).resolve() for a in argv] or chapters()
-    print(f"{'cold start, per chapter (empty caches)':<40} {'compiling':>10} {'compilations':>13} "
-          f"{'whole run':>10}")
+    print(f"{'cold start, per chapter (empty caches)':<40} {'compiling':>10} {'whole run':>10}  "
+          "functions compiled")
     rows = []
     for notebook in notebooks:
         row = cold_run(notebook)
         rows.append(row)
-        print(f"{row['chapter']:<40} {row['compile']:9.1f}s {row['compilations']:>13d} "
-              f"{row['total']:9.1f}s", flush=True)
+        print(f"{row['chapter']:<40} {row['compile']:9.1f}s {row['total']:9.1f}s  {row['compiled']}",
+              flush=True)
     return rows
 
 
