@@ -78,9 +78,13 @@ def chunk(lo, hi, params, y0, current, n, dt, record, trace, spikes, counts, sta
         for _b in range(lo, hi):
             y[_i, _b - lo] = y0[_i, _b]
     y_old = np.empty((S, size))          # the state at the start of the step (for resets)
-    g_old = np.zeros(size)               # V minus threshold, before and after the step
-    g_new = np.zeros(size)
-    clamp_end = np.full(size, -np.inf)   # end of each neuron's refractory clamp (ms)
+    g_old = np.empty(size)               # V minus threshold, before and after the step
+    g_new = np.empty(size)
+    clamp_end = np.empty(size)           # end of each neuron's refractory clamp (ms)
+    for _b in range(size):               # (np.empty only: each numpy allocator that a
+        g_old[_b] = 0.0                  # kernel uses adds compilation time)
+        g_new[_b] = 0.0
+        clamp_end[_b] = -np.inf
     capacity = spikes.shape[1]
     varying = current.shape[0] > 1
     _dt = dt
