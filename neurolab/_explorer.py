@@ -10,14 +10,14 @@ book's interactive layer; ``FigureWidget`` needs only ``anywidget``, which Jupyt
 Jupyter Notebook 7, VS Code and Colab load from the kernel.
 
 The static book has no kernel, and a ``FigureWidget`` cannot be drawn from saved widget
-state offline (its JavaScript would come from a CDN). So the explorer starts as a static
-plotly figure inside an ``Output`` widget, and becomes live (the ``Output`` is swapped for a
+state offline (its JavaScript would come from a CDN, and weighs 5 MB). So the explorer
+starts as a static plotly figure inside an ``Output`` widget, and becomes live (the ``Output`` is swapped for a
 ``FigureWidget`` holding the same traces) as soon as a frontend shows it: the frontend
 counts its views of the explorer (ipywidgets' ``_view_count``). Until then a slider move
 redraws the static figure, so a frontend that does not count views still works, only
 slower. A book build executes the notebook without a frontend (even when a cell moves a
-slider): it saves only ordinary widgets, and the explorer's display also offers the figure
-itself as plotly JSON, which the book draws (see :mod:`neurolab._mime`).
+slider), so it saves only ordinary widgets: the book shows the sliders (inert) above the
+static figure.
 """
 from __future__ import annotations
 
@@ -190,13 +190,22 @@ class Explorer(widgets.VBox):
                     self.figure.update_yaxes(range=list(new), row=row, col=1)
 
     def _show_static(self):
-        """The current figure as a plain plotly output in the ``Output`` widget."""
-        bundle = {PLOTLY_MIME: self.snapshot()}
-        if "google.colab" in sys.modules:   # Colab draws plotly from HTML only
+        """The current figure as a plain plotly output in the ``Output`` widget.
+
+        JupyterLab draws the plotly JSON; the static book's widget manager draws the HTML
+        with the page's plotly.js (see :mod:`neurolab._mime`); Colab draws HTML only."""
+        from ._mime import figure_html
+
+        snapshot = self.snapshot()
+        if "google.colab" in sys.modules:
             import plotly.io as pio
 
-            bundle["text/html"] = pio.to_html(self.figure, include_plotlyjs="cdn", full_html=False)
-        self._static.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+            page = pio.to_html(snapshot, include_plotlyjs="cdn", full_html=False)
+        else:   # offline: draw only if the page has plotly.js (a book page with a figure)
+            page = figure_html(snapshot).replace("if (document.getElementById(",
+                                                 "if (window.Plotly && document.getElementById(")
+        self._static.outputs = ({"output_type": "display_data", "metadata": {},
+                                 "data": {PLOTLY_MIME: snapshot, "text/html": page}},)
 
     def snapshot(self) -> dict:
         """The figure as plotly JSON (what the static book draws)."""
@@ -214,12 +223,6 @@ class Explorer(widgets.VBox):
 
     def _on_slide(self, _change):
         self.update()
-
-    def _repr_mimebundle_(self, **kwargs):
-        # the live widget for Jupyter; the figure as plotly JSON for the static book
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle[PLOTLY_MIME] = self.snapshot()
-        return bundle
 
 
 def slider(name, spec, start) -> widgets.FloatSlider:

@@ -50,10 +50,10 @@ def test_the_explorer_goes_live_when_a_frontend_shows_it():
     explorer = hh_explorer()
     explorer.kwargs_widgets[1].value = 30.0            # a cell moves a slider in a book build
     assert not explorer.live                           # ... which then saves no FigureWidget
-    assert explorer._static.outputs[0]["data"][PLOTLY_MIME] == explorer.snapshot()
-    bundle = explorer._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle[PLOTLY_MIME]["data"][0]["name"] == "V"   # the static book's snapshot
+    static = explorer._static.outputs[0]["data"]       # what the static book draws
+    assert static[PLOTLY_MIME] == explorer.snapshot() and static[PLOTLY_MIME]["data"][0]["name"] == "V"
+    assert "Plotly.newPlot" in static["text/html"] and "<script src" not in static["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in explorer._repr_mimebundle_()
     explorer._view_count = 1                           # what JupyterLab does when it draws it
     assert explorer.live and explorer.figure in explorer.children
 
