@@ -21,6 +21,7 @@ static figure.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import sys
@@ -202,7 +203,8 @@ class Explorer(widgets.VBox):
 
             page = pio.to_html(snapshot, include_plotlyjs="cdn", full_html=False)
         else:   # offline: draw only if the page has plotly.js (a book page with a figure)
-            page = figure_html(snapshot).replace("if (document.getElementById(",
+            digest = hashlib.sha1(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
+            page = figure_html(snapshot, div_id=f"explorer-{digest[:12]}").replace("if (document.getElementById(",
                                                  "if (window.Plotly && document.getElementById(")
         self._static.outputs = ({"output_type": "display_data", "metadata": {},
                                  "data": {PLOTLY_MIME: snapshot, "text/html": page}},)
