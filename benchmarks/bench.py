@@ -2,8 +2,8 @@
 
 Run with ``python3 dev.py bench`` (or ``make bench``). It prints, side by side in one run,
 the median time of each workload and the ratio loop / neurolab, and checks them against
-the targets of the project. The HH loop appears twice: as the notes write it (every rate
-evaluated four times per step) and tidied (each rate once), so both ratios are honest.
+the targets of the project. The HH loop appears twice: as the notes write it (each rate
+evaluated several times per step) and tidied (each rate once), so both ratios are honest.
 Then what a student feels: explorer slider moves and import time (``interaction.py``), and
 the compilation each chapter waits for on a cold cache (``cold_start.py``, which runs every
 chapter: a few minutes). Kernels are warmed up first (compilation or cache load is
@@ -70,30 +70,33 @@ def hh_loop(I_amp=10.0, t_stop=200.0, dt=0.01):
 
 
 def hh_loop_tidy(I_amp=10.0, t_stop=200.0, dt=0.01):
-    """The same Euler loop written tidily: each rate computed once per step (the notes' loop
-    above evaluates every alpha and beta four times), scalars in plain Python floats."""
-    from math import exp
-
-    nt = int(round(t_stop / dt)) + 1
-    v = [0.0] * nt
+    """The same loop, in the same numpy style, but tidy: each alpha and beta is computed once
+    per step (the notes' loop above evaluates each gate's alpha three times and its beta twice:
+    in x_inf and in x_tau). That is the only difference, so the two ratios show what the
+    recomputation costs."""
+    t = np.arange(0.0, t_stop + dt / 2, dt)
+    nt = t.size
+    I = np.full(nt, I_amp)
+    v, n, m, h = (np.zeros(nt) for _ in range(4))
     vr = -65.0
     v[0] = vr
-    rates = ((_alpha_n, _beta_n), (_alpha_m, _beta_m), (_alpha_h, _beta_h))
-    n, m, h = (float(a(0.0) / (a(0.0) + b(0.0))) for a, b in rates)
+    n[0], m[0], h[0] = (_x_inf(a, b, 0.0) for a, b in
+                        ((_alpha_n, _beta_n), (_alpha_m, _beta_m), (_alpha_h, _beta_h)))
     E_k, E_na, E_leak = -12.0 + vr, 115.0 + vr, 10.613 + vr
-    V = vr
     for i in range(1, nt):
-        u = V - vr
-        a_n, b_n = 0.01 * (10.0 - u) / (exp((10.0 - u) / 10.0) - 1.0), 0.125 * exp(-u / 80.0)
-        a_m, b_m = 0.1 * (25.0 - u) / (exp((25.0 - u) / 10.0) - 1.0), 4.0 * exp(-u / 18.0)
-        a_h, b_h = 0.07 * exp(-u / 20.0), 1.0 / (exp((30.0 - u) / 10.0) + 1.0)
-        I_ion = 36.0 * n ** 4 * (V - E_k) + 120.0 * m ** 3 * h * (V - E_na) + 0.3 * (V - E_leak)
-        V, n, m, h = (V + dt * (I_amp - I_ion),
-                      n + dt * (a_n * (1.0 - n) - b_n * n),
-                      m + dt * (a_m * (1.0 - m) - b_m * m),
-                      h + dt * (a_h * (1.0 - h) - b_h * h))
-        v[i] = V
-    return np.array(v)
+        step = t[i] - t[i - 1]
+        u = v[i - 1] - vr
+        a_n, b_n = _alpha_n(u), _beta_n(u)
+        a_m, b_m = _alpha_m(u), _beta_m(u)
+        a_h, b_h = _alpha_h(u), _beta_h(u)
+        I_k = 36.0 * n[i - 1] ** 4 * (v[i - 1] - E_k)
+        I_na = 120.0 * m[i - 1] ** 3 * h[i - 1] * (v[i - 1] - E_na)
+        I_leak = 0.3 * (v[i - 1] - E_leak)
+        v[i] = v[i - 1] + step * (I[i - 1] - (I_k + I_na + I_leak)) / 1.0
+        n[i] = n[i - 1] + step * (a_n * (1.0 - n[i - 1]) - b_n * n[i - 1])
+        m[i] = m[i - 1] + step * (a_m * (1.0 - m[i - 1]) - b_m * m[i - 1])
+        h[i] = h[i - 1] + step * (a_h * (1.0 - h[i - 1]) - b_h * h[i - 1])
+    return v
 
 
 class _LoopLIF:
@@ -173,8 +176,8 @@ def main() -> int:
                  "≤ 2 ms and ≥ 100×"))
     t_tidy = median_time(hh_loop_tidy, 3)
     assert np.max(np.abs(hh_loop_tidy() - hh_loop())) < 1e-6                # the same loop, tidied
-    rows.append(("  the same, tidy loop (each rate once per step)", t_tidy, t_nl, t_tidy / t_nl >= 10,
-                 "≥ 10×"))
+    rows.append(("  the same loop, each rate once per step", t_tidy, t_nl, t_tidy / t_nl >= 30,
+                 "≥ 30×"))
     t_nl = median_time(lambda: nl.fi_curve(lif, currents, t_stop=200.0, dt=0.01, method="euler"), 20)
     t_loop = median_time(lambda: lif_fi_loop(currents), 1)
     same = nl.fi_curve(lif, currents, t_stop=200.0, dt=0.01, method="euler")
