@@ -118,6 +118,10 @@ class Explorer(widgets.VBox):
         """Re-simulate at the sliders' values and redraw; False (and a message) if it failed."""
         try:
             result = self._simulate_at(self.values())
+            drawn = self.result.model.state_names
+            if result.model.state_names != drawn:
+                raise ValueError(f"the model's state variables changed from {drawn} to "
+                                 f"{result.model.state_names}; one explorer draws one structure.")
         except Exception as err:  # noqa: BLE001  (a callback's traceback would be invisible)
             self.message.value = ('<span style="color:#b00020">Cannot simulate these values: '
                                   f'{html.escape(f"{type(err).__name__}: {err}")}</span>')
