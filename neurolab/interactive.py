@@ -4,7 +4,7 @@
   switches which set is visible, so it works in a static HTML page with no kernel.
 * :func:`trace_figure` is the plotly counterpart of :meth:`~neurolab.Result.plot`.
 * :func:`explore` re-simulates while a slider moves and updates one figure in place
-  (needs a running kernel; see :mod:`neurolab._explorer`).
+  (needs a running kernel; the design is explained in ``neurolab/_explorer.py``).
 """
 from __future__ import annotations
 
