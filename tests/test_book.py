@@ -80,6 +80,43 @@ class _RemoteResources(HTMLParser):
             self.remote.append(f"<{tag}> {url}")
 
 
+def _lacks_alt(alt: str | None, src: str | None) -> bool:
+    """True for a missing or blank alt, and for docutils' fallback, which is the image's path."""
+    alt = (alt or "").strip()
+    return not alt or alt == (src or "").strip() or re.search(r"\.(png|jpe?g|svg|gif)$", alt) is not None
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    """Collect <img> tags without a real alt text (missing, blank, or just the file name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.images = 0
+        self.missing: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images += 1
+            attrs = dict(attrs)
+            if _lacks_alt(attrs.get("alt"), attrs.get("src")):
+                self.missing.append(attrs.get("src") or "<no src>")
+
+
+def test_every_image_has_alt_text(book):
+    """Screen readers need a description of every figure (cell metadata mystnb.image.alt)."""
+    missing, images = {}, 0
+    for html in book.html.rglob("*.html"):
+        if "_static" in html.parts or "_sources" in html.parts:
+            continue
+        parser = _ImagesWithoutAlt()
+        parser.feed(html.read_text(encoding="utf-8"))
+        images += parser.images
+        if parser.missing:
+            missing[str(html.relative_to(book.html))] = parser.missing
+    assert images > 50, f"only {images} images in the built book: are the figures rendered?"
+    assert not missing, f"<img> without alt text (set the cell's mystnb.image.alt metadata): {missing}"
+
+
 def test_html_loads_no_remote_resources(book):
     found = {}
     for html in book.html.rglob("*.html"):
@@ -165,6 +202,12 @@ def test_page_renders_offline(book, browser, page_path):
             "() => [...document.images].filter(i => i.complete && i.naturalWidth === 0)"
             ".map(i => i.src)")
         assert not broken, f"broken images: {broken}"
+
+        # every image, as the browser sees it, has a non-empty alt text
+        images = page.evaluate(
+            "() => [...document.images].map(i => [i.getAttribute('alt'), i.getAttribute('src')])")
+        no_alt = [src for alt, src in images if _lacks_alt(alt, src)]
+        assert not no_alt, f"images without alt text (mystnb.image.alt metadata): {no_alt}"
 
         page.wait_for_timeout(300)  # let late scripts fire their requests
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

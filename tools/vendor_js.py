@@ -39,13 +39,15 @@ NPM_PACKAGES = {
     "requirejs@2.3.8": ("package/require.js", "requirejs/require.js"),
     "@jupyter-widgets/html-manager@1.0.15": ("package/dist", "html-manager"),
 }
-VERSION = 4  # bump when the layout of book/_vendor changes
+VERSION = 5  # bump when the layout or the files of book/_vendor change
 
 # Loaded between require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml):
 # 1. the widget manager computes where its icon fonts live from its AMD module's URL, which
 #    require.js would put next to the page: map that module to the vendored folder;
 # 2. widgets typeset their labels with the MathJax 2 API (MathJax.Hub.Queue); the book
-#    uses MathJax 3, so translate that call to MathJax.typesetPromise.
+#    uses MathJax 3, so translate that call to MathJax.typesetPromise;
+# 3. images that widgets draw (an explorer's plot in an Output widget) get no alt text from
+#    the widget manager (cell metadata cannot reach them): describe them for screen readers.
 WIDGETS_SETUP_JS = """\
 // Written by tools/vendor_js.py: let @jupyter-widgets/html-manager work offline with MathJax 3.
 (function () {
@@ -60,6 +62,12 @@ WIDGETS_SETUP_JS = """\
       }};
     }
   });
+  var widgetImageAlt = "Plot of the live explorer at its starting values; the sliders recompute " +
+                       "it only in a running notebook.";
+  new MutationObserver(function () {
+    document.querySelectorAll(".jupyter-widgets img:not([alt]), .jupyter-widgets img[alt='']")
+      .forEach(function (img) { img.alt = widgetImageAlt; });
+  }).observe(document.documentElement, {childList: true, subtree: true});
 })();
 """
 STAMP = VENDOR / "versions.json"
