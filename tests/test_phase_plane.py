@@ -8,7 +8,7 @@ from scipy.optimize import root
 import neurolab as nl
 from neurolab import models
 from neurolab import phase_plane as pp
-from neurolab import phase_plane_figures as ppf
+from neurolab.phase_plane import figures as ppf
 
 matplotlib.use("Agg")
 
@@ -214,3 +214,11 @@ def test_figures_label_their_axes_with_units():
     V_null, w_null = ppf.nullclines(models.FitzHughNagumo(), 0.0, (-2.5, 2.5), (-1.0, 2.0))
     assert np.allclose(V_null[:, 1], V_null[:, 0] - V_null[:, 0] ** 3 / 3, atol=0.03)
     assert np.allclose(w_null[:, 1], (w_null[:, 0] + 0.7) / 0.8, atol=0.03)
+
+
+def test_limit_cycles_measure_oscillations_that_never_reach_the_spike_threshold():
+    # HH oscillates between its two Hopf points (9.78 and 154.5 µA/cm², Rinzel & Miller
+    # 1980); near the upper one the swing is small and stays below 0 mV
+    cycles = pp.limit_cycles(models.HodgkinHuxley(), [150.0, 160.0], t_stop=300.0)
+    assert cycles.rate[0] > 100.0 and cycles.V_max[0] < 0.0 and cycles.V_max[0] - cycles.V_min[0] > 2.0
+    assert cycles.rate[1] == 0.0 and np.isnan(cycles.V_max[1])

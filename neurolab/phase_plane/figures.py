@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import analysis
-from .phase_plane import _check, equilibria, field_function
+from .. import analysis
+from .fixed_points import _check, equilibria, field_function
 
 __all__ = ["nullclines", "plot_phase_plane", "plot_bifurcation", "phase_plane_slider"]
 
@@ -54,7 +54,7 @@ def nullclines(model, I, V_range, w_range, n: int = 200):
 
 def _trajectories(model, I, starts, t_stop, dt):
     """Simulated (V, w) paths from each start, in one batch."""
-    from .simulate import simulate
+    from ..simulate import simulate
 
     if not starts:
         return []
@@ -162,7 +162,7 @@ def phase_plane_slider(model, currents, V_range, w_range, *, starts=(), t_stop=2
     """
     import plotly.graph_objects as go
 
-    from .interactive import slider_figure
+    from ..interactive import slider_figure
 
     model = _planar(model)
     xlabel, ylabel = _labels(model)
