@@ -21,7 +21,7 @@ from .fixed_points import Equilibrium, classify, equilibria, field_function, jac
 
 __all__ = ["Equilibrium", "equilibria", "jacobian", "classify", "field_function",
            "BifurcationDiagram", "BifurcationPoint", "Branch", "bifurcation_diagram",
-           "LimitCycles", "limit_cycles", "figures"]
+           "LimitCycles", "limit_cycles"]
 
 
 def __getattr__(name):
