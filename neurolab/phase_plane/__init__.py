@@ -5,9 +5,9 @@ Everything here is computed from the model's own compiled right-hand side (the
 simulates: Morris–Lecar and FitzHugh–Nagumo, Hodgkin–Huxley with its four variables, a
 :class:`~neurolab.models.ConductanceBasedNeuron` of your own.
 
-* :mod:`~neurolab.phase_plane.fixed_points`: :func:`equilibria` (also
+* ``fixed_points``: :func:`equilibria` (also
   ``neurolab.analysis.equilibria``), :func:`jacobian`, :func:`classify`;
-* :mod:`~neurolab.phase_plane.bifurcations`: :func:`bifurcation_diagram`,
+* ``bifurcations``: :func:`bifurcation_diagram`,
   :func:`limit_cycles`;
 * :mod:`~neurolab.phase_plane.figures`: phase portraits, bifurcation diagrams and a
   plotly slider over the current (imported on use: it needs matplotlib and plotly).

@@ -24,7 +24,8 @@ class BifurcationPoint(NamedTuple):
     kind: str                #: "saddle-node" or "Hopf"
     I: float                 #: the current at which it happens (µA/cm², pA ...)
     state: np.ndarray        #: the equilibrium there
-    frequency: float         #: Hopf: Im(λ)/2π in Hz (1/ms × 1000); saddle-node: 0
+    #: frequency Im(λ)/2π (Hz) of the small oscillations at a Hopf point, 0 at a saddle-node
+    frequency: float
 
 
 class Branch(NamedTuple):

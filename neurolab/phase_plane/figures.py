@@ -119,9 +119,9 @@ def plot_bifurcation(diagram, *, cycles=(), ax=None, title=None):
 
     Parameters
     ----------
-    diagram : BifurcationDiagram
+    diagram : neurolab.phase_plane.BifurcationDiagram
         From :func:`neurolab.phase_plane.bifurcation_diagram`.
-    cycles : LimitCycles or sequence of LimitCycles
+    cycles : neurolab.phase_plane.LimitCycles, or a sequence of them
         Simulated oscillations (:func:`neurolab.phase_plane.limit_cycles`): their lowest
         and highest V are drawn as dots.
     """

@@ -62,9 +62,10 @@ def _rhs(model):
     from .._codegen import kernel
 
     rhs = functools.partial(kernel(model.equations(), "euler").derivative, model.parameters())
-    y = model.initial_state() if getattr(model, "V_init", "") is None else None
-    probes = [np.asarray(model.initial_state() if y is None else y, dtype=float)]
-    probes.append(probes[0] + 0.05 * np.abs(probes[0]) + 0.01)
+    # two arbitrary, physiological-looking states at which to check how the input enters
+    S = len(model.state_names)
+    scale = 1.0 if model.units.voltage == "mV" else 0.02
+    probes = [np.array([-60.0 * scale, *[0.3] * (S - 1)]), np.array([-20.0 * scale, *[0.6] * (S - 1)])]
     gains = []
     for probe in probes:
         d0, d1, d2 = rhs(probe, 0.0), rhs(probe, 1.0), rhs(probe, 2.0)
