@@ -121,7 +121,7 @@ def plot_bifurcation(diagram, *, cycles=(), ax=None, title=None):
     ----------
     diagram : neurolab.phase_plane.BifurcationDiagram
         From :func:`neurolab.phase_plane.bifurcation_diagram`.
-    cycles : neurolab.phase_plane.LimitCycles, or a sequence of them
+    cycles : neurolab.phase_plane.LimitCycles or list
         Simulated oscillations (:func:`neurolab.phase_plane.limit_cycles`): their lowest
         and highest V are drawn as dots.
     """
