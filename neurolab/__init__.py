@@ -20,7 +20,7 @@ from .simulate import fi_curve, rheobase, simulate, time_grid
 __version__ = "0.1.0"
 __all__ = ["simulate", "fi_curve", "rheobase", "time_grid", "reference_solution", "Result",
            "Network", "models", "stimulus", "synapses", "network", "analysis", "plotting",
-           "interactive"]
+           "interactive", "phase_plane"]
 
 
 def __getattr__(name):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from .phase_plane import Equilibrium, equilibria  # noqa: F401  (documented in neurolab.phase_plane)
 
 __all__ = ["spike_times", "isi", "firing_rate", "steady_rate", "first_isi_rate", "cv",
            "adaptation_index", "classify_firing", "FiringPattern", "vector_field", "nullclines",

@@ -10,6 +10,8 @@ from .adaptation import NAUD_2008, AdaptiveLIF, AdEx
 from .integrate_and_fire import LIF, LIFRefractoryConductance, LIFThresholdIncrease
 from .izhikevich import FS_2007, IZHIKEVICH_2003, RS_2007, Izhikevich, Izhikevich2003
 from .passive import PassiveMembrane
+from .planar import (MORRIS_LECAR_HOPF, MORRIS_LECAR_SNLC, FitzHughNagumo, MorrisLecar,
+                     ReducedHodgkinHuxley)
 from .srm import SRM
 
 __all__ = [
@@ -17,5 +19,7 @@ __all__ = [
     "PassiveMembrane", "LIF", "LIFThresholdIncrease", "LIFRefractoryConductance",
     "AdaptiveLIF", "AdEx", "NAUD_2008", "SRM", "Izhikevich", "RS_2007", "FS_2007",
     "Izhikevich2003", "IZHIKEVICH_2003", "HodgkinHuxley",
+    "MorrisLecar", "MORRIS_LECAR_SNLC", "MORRIS_LECAR_HOPF", "FitzHughNagumo",
+    "ReducedHodgkinHuxley",
     "Rate", "Gate", "Channel", "ConductanceBasedNeuron",
 ]
