@@ -135,35 +135,47 @@ def _route(g, k, count, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, pr
 @njit(cache=True, parallel=True, error_model="numpy")
 def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam, bg_exp,
         bg_pieces, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
-        targets, src_indptr, src_ids, n_neurons, bad,
+        targets, src_indptr, src_ids, n_neurons, bad, window,
         {pop_args}):
-    """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status."""
+    """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
+
+    The chunks run ``window`` steps between two synchronisations: no spike of a neuron
+    arrives sooner than that (window <= the shortest delay in steps), so the spikes of a
+    window are routed after it, step by step, in the order of the neurons."""
     n_chunks = bad.size
-    for k in range(k0, k1):
-        for j in range(src_indptr[k], src_indptr[k + 1]):
-            _route(n_neurons + src_ids[j], k, 1.0, lags, proj_lo, proj_n, proj_row, proj_post,
-                   proj_rec, proj_w, indptr, targets, buf)
-        last = k == n - 1
+    k = k0
+    while k < k1:
+        width = min(window, k1 - k)
+        for kk in range(k, k + width):
+            for j in range(src_indptr[kk], src_indptr[kk + 1]):
+                _route(n_neurons + src_ids[j], kk, 1.0, lags, proj_lo, proj_n, proj_row,
+                       proj_post, proj_rec, proj_w, indptr, targets, buf)
         for c in prange(n_chunks):
+            for kk in range(k, k + width):
+                last = kk == n - 1
+                w = kk - k
 {pops_parallel}
+                if last or bad[c] != OK:
+                    break
         for c in range(n_chunks):
             if bad[c] != OK:
                 return bad[c]
-        if last:
-            break
+        for kk in range(k, min(k + width, n - 1)):
+            w = kk - k
 {pops_route}
+        k += width
     return OK
 '''
 
 POP_PARALLEL = '''\
 # population {p}
 lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
-synaptic(lo, hi, offset_{p}, k, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
+synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
          trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_on_{p}, bg_w, bg_lam, bg_exp,
          bg_pieces, rng)
 if not last:
     step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
-           itot_{p}, k, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
+           itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
     fired = 0
     for i in range(lo, hi):
         if status_{p}[i] != OK:
@@ -171,18 +183,18 @@ if not last:
         new = counts_{p}[i] - last_{p}[i]
         if new:
             last_{p}[i] = counts_{p}[i]
-            fired_{p}[int(lo) + fired] = i
-            fired_count_{p}[int(lo) + fired] = new
+            fired_{p}[w, int(lo) + fired] = i
+            fired_count_{p}[w, int(lo) + fired] = new
             fired += 1
-    n_fired_{p}[c] = fired
+    n_fired_{p}[w, c] = fired
 '''
 
 POP_ROUTE = '''\
 for c in range(n_chunks):
     first = int(bounds_{p}[c])
-    for f in range(first, first + n_fired_{p}[c]):
-        _route(offset_{p} + fired_{p}[f], k, float(fired_count_{p}[f]), lags, proj_lo, proj_n,
-               proj_row, proj_post, proj_rec, proj_w, indptr, targets, buf)
+    for f in range(first, first + n_fired_{p}[w, c]):
+        _route(offset_{p} + fired_{p}[w, f], kk, float(fired_count_{p}[w, f]), lags, proj_lo,
+               proj_n, proj_row, proj_post, proj_rec, proj_w, indptr, targets, buf)
 '''
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
@@ -229,8 +241,8 @@ def source(populations, receptors) -> str:
     ps = range(len(populations))
     return text + RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
-        pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 12),
-        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 8))
+        pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
+        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 12))
 
 
 _LOADED: dict = {}

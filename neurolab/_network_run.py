@@ -115,7 +115,10 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     syn, structure = _pack_synapses(receptors, dt)
     R, K = syn["prop"].shape[0], max(syn["prop"].shape[1], 1)
     proj = _pack_projections(net, index, n_neurons, dt, names, pops)
-    D = int(proj["lags"].max()) + 1 if proj["lags"].size else 1
+    # chunks synchronise every `window` steps: no neuron's spike arrives sooner
+    own = [lag for lag, lo in zip(proj["lags"], proj["proj_lo"]) if lo < n_neurons]
+    window = int(min(own + [16]))
+    D = (int(proj["lags"].max()) if proj["lags"].size else 0) + window
     src_indptr, src_ids = _pack_sources(sources, index, n_neurons, dt, n)
     background = _pack_background(net, index, names, n_neurons, dt, net.seed)
 
@@ -147,8 +150,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
             bg_on=background["bg_pieces"][:, index[id(p)]] > 0,
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
-            fired=np.zeros(p.n, np.int64), fired_count=np.zeros(p.n, np.int64),
-            n_fired=np.zeros(chunks, np.int64)))
+            fired=np.zeros((window, p.n), np.int64), fired_count=np.zeros((window, p.n), np.int64),
+            n_fired=np.zeros((window, chunks), np.int64)))
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
@@ -166,7 +169,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                     *(background[k] for k in ("bg_w", "bg_lam", "bg_exp", "bg_pieces")), state["rng"],
                     *(proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
                                         "proj_rec", "proj_w", "indptr", "targets")),
-                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64))
+                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window)
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):

@@ -84,6 +84,9 @@ class Projection:
     receptor: str
     indptr: np.ndarray
     targets: np.ndarray
+    p: float = 1.0
+    one_to_one: bool = False
+    autapses: bool = False
 
     @property
     def n_synapses(self) -> int:
@@ -224,7 +227,8 @@ class Network:
             indptr, targets = _connectivity.draw(self._rng(), pre.n, post.n, p,
                                                  skip_self=pre is post and not autapses)
         projection = Projection(pre, post, synapse, weight, delay,
-                                self._receptor(synapse, receptor), indptr, targets)
+                                self._receptor(synapse, receptor), indptr, targets, p,
+                                bool(one_to_one), bool(autapses))
         self.projections.append(projection)
         return projection
 
