@@ -31,7 +31,7 @@ def coba(n: int = 4000, seed: int = 1, p: float = 0.02, delay: float = 0.1,
     probability ``p``, exponential conductances (:data:`COBA_EXC`, :data:`COBA_INH`).
 
     V starts uniformly between reset and threshold. As in the benchmark's NEST and PyNN
-    versions, Poisson input during the first ``kick`` ms (200 trains at 20 Hz, each cell
+    versions, Poisson input during ``kick`` ms from 1 ms on (200 trains at 20 Hz, each cell
     receiving 10 % of them) starts the self-sustained activity; ``delay`` (ms) is the
     synaptic delay (NEST needs at least one time step).
     """
@@ -44,7 +44,9 @@ def coba(n: int = 4000, seed: int = 1, p: float = 0.02, delay: float = 0.1,
         for post in (E, I):
             net.connect(pre, post, syn, p=p, delay=delay)
     if kick > 0:
-        start = net.poisson_source("kick", 200, rate=20.0, t_stop=kick)
+        # from 1 ms on: NEST cannot relay a spike from its very first steps
+        trains = synapses.poisson_train(20.0, 1.0 + kick, seed=seed, n=200, start=1.0)
+        start = net.spike_source("kick", trains)
         for post in (E, I):
             net.connect(start, post, COBA_EXC, p=0.1, delay=delay)
     return net
