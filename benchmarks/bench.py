@@ -2,8 +2,9 @@
 
 Run with ``python3 dev.py bench`` (or ``make bench``). It prints, side by side in one run,
 the median time of each workload and the ratio loop / neurolab, and checks them against
-the targets of the project. Kernels are warmed up first (compilation or cache load is
-measured separately as the cold start, in a fresh process).
+the targets of the project; then the network benchmarks of ``benchmarks/networks.py``.
+Kernels are warmed up first (compilation or cache load is measured separately as the cold
+start, in a fresh process).
 """
 from __future__ import annotations
 
@@ -104,18 +105,9 @@ def lif_fi_loop(currents, t_stop=200.0, dt=0.01):
 
 def ei_network():
     """The circuit of the chapter "A small cortical circuit": 800 RS + 200 FS cells."""
-    from neurolab import synapses
-    from neurolab.network import Network
+    from neurolab import circuits
 
-    net = Network(seed=1)
-    E = net.population("E", models.RS_2007, 800, V_init=-60.0)
-    I = net.population("I", models.FS_2007, 200, V_init=-55.0)
-    net.connect(E, E, synapses.AMPA, p=0.1, weight=1.0)
-    net.connect(E, I, synapses.AMPA, p=0.1, weight=2.0)
-    net.connect(I, E, synapses.GABA_A, p=0.2, weight=2.0)
-    net.connect(I, I, synapses.GABA_A, p=0.2, weight=1.0)
-    net.background(E, synapses.AMPA, rate=12000.0)
-    return net
+    return circuits.izhikevich_ei(1000, seed=1)
 
 
 COLD_START = ("import time; t = time.perf_counter(); import neurolab as nl; "
@@ -167,6 +159,10 @@ def main() -> int:
     print(f"{'cold start (fresh process: import + first HH run)':<50} {'':>10} {t_cold * 1e3:8.0f}ms "
           f"{'':>8}  < 1500 ms: {'met' if t_cold < 1.5 else 'NOT MET'}")
     ok &= t_cold < 1.5
+    # networks: COBA against NEST, the E–I circuit from 1k to 20k cells (benchmarks/networks.py)
+    import networks
+
+    ok &= networks.main() == 0
     return 0 if ok else 1
 
 
