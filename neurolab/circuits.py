@@ -28,7 +28,7 @@ COBA_INH = synapses.Exponential(tau=10.0, g_max=67.0, E_rev=-80.0)
 def coba(n: int = 4000, seed: int = 1, p: float = 0.02, delay: float = 0.1,
          kick: float = 50.0) -> Network:
     """The COBA benchmark: n LIF cells (80 % E, 20 % I), each pair connected with
-    probability ``p``, exponential conductances (:data:`COBA_EXC`, :data:`COBA_INH`).
+    probability ``p``, exponential conductances (``COBA_EXC``, ``COBA_INH``).
 
     V starts uniformly between reset and threshold. As in the benchmark's NEST and PyNN
     versions, Poisson input during ``kick`` ms from 1 ms on (200 trains at 20 Hz, each cell

@@ -18,9 +18,11 @@ population or spike source to a population through one synapse type
 ``g_max``), a delay (ms) and random connectivity drawn from the network's seed. Each
 synapse type on a neuron has its own state, shared by all the spikes that reach it, and
 the neuron feels ``I = I_ext - sum g B(V) (V - E_rev)`` (see the sign convention in
-:mod:`neurolab.synapses`). The whole network runs in one compiled kernel
-(written by ``neurolab._netgen``): about 1000 neurons for 1 s of biological time in about a
-second on one core.
+:mod:`neurolab.synapses`). Connectivity is stored as each presynaptic neuron's targets
+(memory proportional to the number of synapses). The whole network runs in one compiled
+kernel (written by ``neurolab._netgen``), on one or more threads: the COBA benchmark (4000
+LIF cells, :func:`neurolab.circuits.coba`) takes about 20 ns per neuron and step on one
+core. ``run(..., engine="nest")`` runs the same network in the NEST simulator.
 
 Times in ms, potentials in mV, currents in pA, conductances in nS, rates in Hz.
 """
@@ -284,9 +286,12 @@ class Network:
         receptor's g, I_syn) are kept; by default neuron 0 of every population.
         ``progress``: show a progress bar (default: for runs expected over ~2 s).
         ``engine``: ``"neurolab"`` (the compiled kernel) or ``"nest"`` (the NEST simulator,
-        ``pip install nest-simulator``; see :mod:`neurolab._nest_engine` for what it runs).
-        ``threads``: CPU threads; the spikes do not depend on it (in either engine for a
-        given seed, though NEST's random streams differ from neurolab's).
+        ``pip install nest-simulator``: LIF and AdEx cells with conductance-based
+        exponential, alpha, dual-exponential or rise-and-decay synapses; anything else
+        raises a ValueError that says what NEST supports).
+        ``threads``: CPU threads. In neurolab the spikes do not depend on it (every neuron
+        has its own random stream); in NEST, Poisson background does (NEST draws its
+        random numbers per thread).
         """
         threads = _count("threads", threads)
         if threads < 1:
