@@ -19,9 +19,12 @@ result. Targets: COBA <= 20 ns per neuron-step on one thread, >= 1.6x on two.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
+
+os.environ.setdefault("PYNEST_QUIET", "1")      # no NEST banner
 
 CHILD = r"""
 import json, resource, sys, time
@@ -108,6 +111,9 @@ def scaling_table():
     print(f"{'cells':>7} {'synapses':>11} {'build':>7} {'run':>8} {'ns/neuron-step':>15} "
           f"{'peak memory':>12} {'E rate':>8}")
     ok = True
+    base = child("ei", 10)
+    print(f"{10:>7} {base['synapses']:>11,} {base['build']:6.2f}s {base['run']:7.2f}s {'':>15} "
+          f"{base['peak_MiB']:10.0f}MiB  (Python, numba and the kernels alone)")
     for n in (1000, 4000, 16000, 20000):
         r = child("ei", n)
         per = r["run"] / (n * 20000) * 1e9
