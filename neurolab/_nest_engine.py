@@ -37,7 +37,18 @@ SUPPORTED = ("NEST runs LIF and AdEx populations coupled by conductance-based Ex
              "delays >= dt; use engine='neurolab' for anything else.")
 
 
-def _nest():
+def _nest(threads=1):
+    """Import NEST after numba's OpenMP runtime: the NEST wheel brings its own, and if that
+    one is loaded first, NEST hangs as soon as it runs on two threads in the same process."""
+    import sys
+
+    from numba.np.ufunc import parallel
+
+    if "nest" in sys.modules and not parallel._is_initialized and threads > 1:
+        raise RuntimeError("NEST was imported before neurolab started its threads, and the two "
+                           "OpenMP runtimes would hang on more than one thread: import "
+                           "neurolab before nest (restart the kernel), or use threads=1.")
+    parallel._launch_threads()
     try:
         os.environ.setdefault("PYNEST_QUIET", "1")
         import nest
@@ -249,7 +260,7 @@ def run(net, t_stop, dt, record, threads):
         raise ValueError("the network has no population: add one with net.population(...).")
     dt = 0.1 if dt is None else float(dt)
     spec = describe(net, t_stop, dt, threads)      # raises for what NEST cannot run exactly
-    nest = _nest()
+    nest = _nest(threads)
     groups, recorders = build(nest, spec)
 
     t = time_grid(t_stop, dt)
