@@ -6,8 +6,9 @@ the targets of the project. The HH loop appears twice: as the notes write it (ea
 evaluated several times per step) and tidied (each rate once), so both ratios are honest.
 Then what a student feels: explorer slider moves and import time (``interaction.py``), and
 the compilation each chapter waits for on a cold cache (``cold_start.py``, which runs every
-chapter: a few minutes). Kernels are warmed up first (compilation or cache load is
-measured separately as the cold start, in a fresh process).
+chapter: a few minutes); then the network benchmarks of ``networks.py`` (COBA against NEST,
+the E-I circuit from 1k to 20k cells). Kernels are warmed up first (compilation or cache
+load is measured separately as the cold start, in a fresh process).
 """
 from __future__ import annotations
 
@@ -140,18 +141,9 @@ def lif_fi_loop(currents, t_stop=200.0, dt=0.01):
 
 def ei_network():
     """The circuit of the chapter "A small cortical circuit": 800 RS + 200 FS cells."""
-    from neurolab import synapses
-    from neurolab.network import Network
+    from neurolab import circuits
 
-    net = Network(seed=1)
-    E = net.population("E", models.RS_2007, 800, V_init=-60.0)
-    I = net.population("I", models.FS_2007, 200, V_init=-55.0)
-    net.connect(E, E, synapses.AMPA, p=0.1, weight=1.0)
-    net.connect(E, I, synapses.AMPA, p=0.1, weight=2.0)
-    net.connect(I, E, synapses.GABA_A, p=0.2, weight=2.0)
-    net.connect(I, I, synapses.GABA_A, p=0.2, weight=1.0)
-    net.background(E, synapses.AMPA, rate=12000.0)
-    return net
+    return circuits.izhikevich_ei(1000, seed=1)
 
 
 COLD_START = ("import time; t = time.perf_counter(); import neurolab as nl; "
@@ -214,6 +206,11 @@ def main() -> int:
     print(f"{'worst chapter, compiling on a cold cache':<40} {worst:9.1f}s  < 10 s: "
           f"{'met' if worst < 10.0 else 'NOT MET'}")
     ok &= worst < 10.0
+    print()
+    # networks: COBA against NEST, the E–I circuit from 1k to 20k cells (benchmarks/networks.py)
+    import networks
+
+    ok &= networks.main() == 0
     return 0 if ok else 1
 
 

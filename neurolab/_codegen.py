@@ -145,7 +145,7 @@ for _b in range(lo, hi):
 if _bad:
     for _b in range(lo, hi):
         for _i in range(y.shape[0]):
-            if not (abs(y[_i, _b - lo]) < 1e9):
+            if not (abs(y[_i, {local}]) < 1e9):
                 status[_b] = NOT_FINITE
                 error[_b, 0] = _k
                 error[_b, 1] = _i
@@ -155,8 +155,8 @@ if _bad:
 EVENTS = '''\
 if _events:
     for _b in range(lo, hi):
-        _go = g_old[_b - lo]
-        _gn = g_new[_b - lo]
+        _go = g_old[{local}]
+        _gn = g_new[{local}]
         if {crossed}:
             _frac = 0.0 if _go >= 0.0 else _go / (_go - _gn)
             _t_spike = _t + _frac * _dt
@@ -223,25 +223,26 @@ def _step_lines(eq, method):
                     " / 6.0" for y in states]
 
 
-def step_body(eq: Equations, method: str) -> str:
+def step_body(eq: Equations, method: str, local: str = "_b - lo") -> str:
     """The code (not indented) that advances neurons ``lo..hi-1`` by one step.
 
     It uses the names of the generated ``chunk()``: ``params``, ``y``, ``y_old``,
     ``g_old``, ``g_new``, ``clamp_end``, ``current[_kk, _b]``, ``spikes``, ``counts``,
     ``status``, ``error``, ``capacity``, ``_k``, ``_t``, ``_dt``, ``_inv_dt``. The network
     kernel (:mod:`neurolab._netgen`) builds its per-population step from the same code, so
-    a neuron advances the same way alone and in a network.
+    a neuron advances the same way alone and in a network; ``local`` indexes the arrays
+    private to a chunk (the network passes ``"_b"``: its arrays span the population).
     """
     param_loads = [f"{p} = params[{j}, _b]" for j, p in enumerate(eq.parameters)]
-    state_loads = [f"{y} = y[{i}, _b - lo]" for i, y in enumerate(eq.state)]
-    stores = [f"y[{i}, _b - lo] = {y}" for i, y in enumerate(eq.state)]
+    state_loads = [f"{y} = y[{i}, {local}]" for i, y in enumerate(eq.state)]
+    stores = [f"y[{i}, {local}] = {y}" for i, y in enumerate(eq.state)]
     step = []
     if eq.refractory is not None:
-        step.append("_free = min(1.0, max(0.0, (_t + _dt - clamp_end[_b - lo]) * _inv_dt))")
+        step.append(f"_free = min(1.0, max(0.0, (_t + _dt - clamp_end[{local}]) * _inv_dt))")
     if eq.threshold is not None:
         step.append(f"_g_old = V - ({eq.threshold})")
     if eq.resets:
-        step += [f"y_old[{i}, _b - lo] = {y}" for i, y in enumerate(eq.state)]
+        step += [f"y_old[{i}, {local}] = {y}" for i, y in enumerate(eq.state)]
     step += _step_lines(eq, method)
     after = []
     events = ""
@@ -255,31 +256,33 @@ def step_body(eq: Equations, method: str) -> str:
         # a resetting model spikes whenever a step ends above threshold; others on an
         # upward crossing only
         crossed = "({new} >= 0.0)" if eq.resets else "({old} < 0.0) & ({new} >= 0.0)"
-        after = [f"_g_new = V - ({eq.threshold})", "g_old[_b - lo] = _g_old",
-                 "g_new[_b - lo] = _g_new",
+        after = [f"_g_new = V - ({eq.threshold})", f"g_old[{local}] = _g_old",
+                 f"g_new[{local}] = _g_new",
                  "_events += " + crossed.format(old="_g_old", new="_g_new")]
         reset = ""
         if eq.resets:
             refractory = ""
             if eq.refractory is not None:
-                refractory = (f"clamp_end[_b - lo] = _t_spike + {eq.refractory}\n"
-                              "_rest_V = _t + _dt - clamp_end[_b - lo]")
+                refractory = (f"clamp_end[{local}] = _t_spike + {eq.refractory}\n"
+                              f"_rest_V = _t + _dt - clamp_end[{local}]")
 
             def partial(y, h):
                 return f"exp_factor(_A_{y}, {h})" if method == "exp_euler" else h
             others = [f"{y} = {y} + (_A_{y} * {y} + _B_{y}) * {partial(y, '_rest')}"
                       for y in eq.state[1:]]
             # the state at the spike, interpolated like the spike time
-            at_spike = [f"{y} = y_old[{i}, _b - lo] + _frac * (y[{i}, _b - lo] - y_old[{i}, _b - lo])"
+            at_spike = [f"{y} = y_old[{i}, {local}] + _frac * (y[{i}, {local}] - y_old[{i}, {local}])"
                         for i, y in enumerate(eq.state)]
             reset = RESET.format(
                 loads=_block(param_loads + at_spike, 0), statements=_block(eq.reset, 0),
                 refractory=refractory, rhs=_block(_rhs_lines(eq), 0), others=_block(others, 0),
                 partial_V=partial("V", "_rest_V"), stores=_block(stores, 0))
             reset = _block([reset], 12)
-        events = EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset)
+        events = EVENTS.format(crossed=crossed.format(old="_go", new="_gn"), reset=reset,
+                               local=local)
     return STEP_BODY.format(loads=_block(param_loads + state_loads, 4), step=_block(step, 4),
-                            stores=_block(stores + after, 4), diverged=diverged, events=events)
+                            stores=_block(stores + after, 4), diverged=diverged, events=events,
+                            local=local)
 
 
 def source(eq: Equations, method: str) -> str:

@@ -33,10 +33,14 @@ def sigmoid(x):
 @hot
 def exp_factor(a, h):
     """(e^{a h} - 1) / a, with its limit h as a -> 0: the exact step of dy/dt = a y + b is
-    y + (a y + b) * exp_factor(a, h)."""
-    if abs(a * h) < 1e-10:
-        return h * (1.0 + 0.5 * a * h)
-    return math.expm1(a * h) / a
+    y + (a y + b) * exp_factor(a, h).
+
+    For |a h| < 1e-2 (every cell at a usual step) its Taylor series to (a h)^5, exact to
+    ~2e-16 (relative), is about 10 ns faster per call than expm1."""
+    x = a * h
+    if abs(x) < 1e-2:
+        return h * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0))))))
+    return math.expm1(x) / a
 
 
 SHAPES = {"exp": 0, "sigmoid": 1, "linoid": 2, "bell": 3}
@@ -61,3 +65,45 @@ def shape_values(shape: str, x) -> np.ndarray:
     if shape == "bell":
         return np.exp(-x * x)
     raise ValueError(f"shape={shape!r} is unknown; use one of {', '.join(map(repr, SHAPES))}.")
+
+
+# --- random numbers for the network kernel: one splitmix64 stream per neuron ------------
+# A stream per neuron (not numba's per-thread generator) keeps a network's spikes the
+# same whatever the number of threads. Steele, Lea & Flood (2014), "Fast splittable
+# pseudorandom number generators".
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
+
+
+@hot
+def uniform(state, i):
+    """The next number in [0, 1) of stream ``state[i]`` (a uint64 array), advancing it."""
+    z = state[i] + _GOLDEN
+    state[i] = z
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    z = z ^ (z >> _S31)
+    return float(z >> _S11) * (1.0 / 9007199254740992.0)
+
+
+@hot
+def poisson(lam, exp_minus_lam, pieces, state, i):
+    """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion.
+
+    Each of ``pieces`` draws has mean ``lam`` (kept below ~10 by the caller, with
+    ``exp_minus_lam`` = e^{-lam} precomputed); their sum is Poisson of the total mean.
+    """
+    total = 0
+    for _ in range(pieces):
+        u = uniform(state, i)
+        k = 0
+        p = exp_minus_lam
+        cumulative = p
+        while u > cumulative and k < 200:
+            k += 1
+            p *= lam / k
+            cumulative += p
+        total += k
+    return total

@@ -1,29 +1,33 @@
 """The network kernel: one compiled module per network structure.
 
 :func:`module` writes, for a list of populations (each a model's
-:class:`~neurolab.models.Equations` and a method), a module with one ``step_<p>`` per
-population, built from the same pieces as the single-neuron kernel
-(:func:`neurolab._codegen.step_body`), and one ``run`` function that advances the
-whole network over steps ``k0 .. k1 - 1``. Every state array lives outside ``run``, so
-a long run proceeds in chunks (for a progress display) and continues exactly.
+:class:`~neurolab.models.Equations` and a method) and a list of receptors (each one's
+structure: number of states, diagonal propagator or not, magnesium block,
+current-based), a module with one ``step_<p>`` per population, built from the same pieces
+as the single-neuron kernel (:func:`neurolab._codegen.step_body`), one ``synaptic``
+function with every receptor written out as straight-line code, and one ``run`` that
+advances the whole network over steps ``k0 .. k1 - 1``. Every state array lives outside
+``run``, so a long run proceeds in chunks (for a progress display) and continues exactly.
 
 Order of work in step k (t_k = k dt):
 
 1. presynaptic spikes of the spike sources at step k are routed into the delay buffer;
-2. the synaptic input arriving at step k (buffer slot k mod D, and Poisson background)
-   kicks the synaptic states: g jumps at t_k;
-3. each population's synaptic current ``g B(V) (V - E_rev)`` is computed from V(t_k)
-   and held over the step, as its mean over the step if V relaxed towards the synaptic
-   reversal potentials at rate G/C (so that a large conductance never overshoots);
-   states at t_k are recorded;
-4. the neurons advance by one step (their own method, spikes, resets);
-5. their spikes are routed with their delays (counted from the end of step k);
-6. the synaptic states advance exactly: s <- expm(A dt) s.
+2. in parallel over chunks of neurons (one per thread), for each neuron: the input
+   arriving at step k (buffer slot k mod D, plus Poisson background) kicks its synaptic
+   states (g jumps at t_k); its synaptic current ``g B(V) (V - E_rev)`` is computed from
+   V(t_k) and held over the step, as its mean over the step if V relaxed towards the
+   synaptic reversal potentials at rate G/C (so that a large conductance never
+   overshoots); states at t_k are recorded; the synaptic states advance exactly,
+   s <- expm(A dt) s; then the neurons advance by one step (their own method, spikes,
+   resets) and each chunk lists the neurons that fired;
+3. one thread routes those spikes with their delays (counted from the end of step k),
+   in the order of the neurons, so the result does not depend on the number of threads.
 
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
-``buf (D, R, N)``; connections as CSR over the presynaptic index (neurons first, then
-sources).
+``buf (D, R, N)``; each projection's connections as CSR over its presynaptic neurons
+(concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, int32 ``targets``); Poisson
+background from one random stream per neuron (:func:`neurolab._math.uniform`).
 """
 from __future__ import annotations
 
@@ -36,9 +40,14 @@ import math
 from math import exp, expm1, log, sqrt
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
-from neurolab._math import exp_factor, linoid, sigmoid
+from neurolab import _math
+
+# inlined into the loops (a call per neuron and step would cost several ns)
+_inline = njit(inline="always", error_model="numpy")
+exp_factor, linoid, sigmoid, poisson = (_inline(_math.exp_factor.py_func), _inline(_math.linoid.py_func),
+                                        _inline(_math.sigmoid.py_func), _inline(_math.poisson.py_func))
 
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 '''
@@ -48,7 +57,7 @@ STEP = '''
 @njit(cache=True, error_model="numpy")
 def step_{p}(lo, hi, params, y, y_old, g_old, g_new, clamp_end, current, _k, dt, spikes,
            counts, status, error):
-    """Advance population {p} ({name}, {method}) by step _k; current holds each neuron's I."""
+    """Advance neurons lo..hi-1 of population {p} ({name}, {method}) by step _k."""
     capacity = spikes.shape[1]
     _dt = dt
     _inv_dt = 1.0 / dt
@@ -57,136 +66,193 @@ def step_{p}(lo, hi, params, y, y_old, g_old, g_new, clamp_end, current, _k, dt,
 {body}
 '''
 
+SYNAPTIC = '''
+
+@njit(cache=True, error_model="numpy")
+def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, trace, s, buf,
+             prop, jump, readout, E, Mg, V_drive, bg_on, bg_w, bg_lam, bg_exp, bg_pieces, rng):
+    """Kick, read out, record and advance the synapses of neurons lo..hi-1 of a population
+    (global index offset + i); store each one's input current for step k in itot."""
+    slot = k % buf.shape[0]
+    kk = k if current.shape[0] > 1 else 0
+    col = 1 if current.shape[1] > 1 else 0
+    S = y.shape[0]
+{constants}
+    for i in range(int(lo), int(hi)):
+        gi = offset + i
+        V = y[0, i]
+        G = 0.0
+        GE = 0.0
+        fixed = 0.0
+{receptors}
+        # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
+        # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
+        x = G * dt_over_C[i]
+        if x < 0.5:     # (1 - e^-x) / x by its series, exact to 6e-10
+            relax = 1.0 + x * (-1.0 / 2.0 + x * (1.0 / 6.0 + x * (-1.0 / 24.0 + x * (
+                1.0 / 120.0 + x * (-1.0 / 720.0 + x * (1.0 / 5040.0 + x * (-1.0 / 40320.0 + x * (
+                    1.0 / 362880.0))))))))
+        else:
+            relax = -math.expm1(-x) / x
+        itot[0, i] = current[kk, i * col] - (G * V - GE) * relax - fixed
+        m = rec_slot[i]
+        if m >= 0:
+            for v in range(S):
+                trace[v, m, k] = y[v, i]
+{record}
+            trace[S + {R}, m, k] = G * V - GE + fixed
+'''
+
+RECEPTOR = '''\
+# receptor {r}
+w = buf[slot, {r}, gi]
+buf[slot, {r}, gi] = 0.0
+if bg_on[{r}]:
+    w += bg_w[{r}, gi] * poisson(bg_lam[{r}, gi], bg_exp[{r}, gi], bg_pieces[{r}, gi], rng, gi)
+{kicks}
+g_{r} = {readout}
+{coupling}
+{advance}'''
+
 RUN = '''
 
 @njit(cache=True, error_model="numpy")
-def _route(pre, k, count, indptr, target, receptor, weight, delay, buf):
+def _route(g, k, count, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
+           indptr, targets, buf):
+    """Add presynaptic neuron g's spikes (count of them) to its targets' delay buffers."""
     D = buf.shape[0]
-    for e in range(indptr[pre], indptr[pre + 1]):
-        buf[(k + delay[e]) % D, receptor[e], target[e]] += weight[e] * count
+    for q in range(proj_lo.size):
+        j = g - proj_lo[q]
+        if 0 <= j < proj_n[q]:
+            slot = (k + lags[q]) % D
+            r = proj_rec[q]
+            post = proj_post[q]
+            w = proj_w[q] * count
+            for e in range(indptr[proj_row[q] + j], indptr[proj_row[q] + j + 1]):
+                buf[slot, r, post + targets[e]] += w
 
 
-@njit(cache=True, error_model="numpy")
-def _synaptic_current(gi, V, s, readout, n_states, E, Mg, V_drive, g_out):
-    """Neuron gi's conductance-based part (G, G*E_eff) and its current-based part (pA)."""
-    G = 0.0
-    GE = 0.0
-    fixed = 0.0
-    for r in range(s.shape[0]):
-        g = 0.0
-        for q in range(n_states[r]):
-            g += readout[r, q] * s[r, q, gi]
-        g_out[r] = g
-        Vd = V if math.isnan(V_drive[r]) else V_drive[r]
-        if Mg[r] != 0.0:
-            g = g / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * Vd))
-        if math.isnan(V_drive[r]):
-            G += g
-            GE += g * E[r]
-        else:
-            fixed += g * (Vd - E[r])
-    return G, GE, fixed
-
-
-@njit(cache=True, error_model="numpy")
-def run(k0, k1, n, dt, seed, s, buf, prop, jump, readout, n_states, E, Mg, V_drive, bg_lam, bg_w,
-        indptr, target, receptor, weight, delay, src_indptr, src_ids, n_neurons,
+@njit(cache=True, parallel=True, error_model="numpy")
+def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam, bg_exp,
+        bg_pieces, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
+        targets, src_indptr, src_ids, n_neurons, bad, window,
         {pop_args}):
-    """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status."""
-    if k0 == 0:
-        np.random.seed(seed)
-    R = s.shape[0]
-    D = buf.shape[0]
-    s_new = np.empty(s.shape[1])
-    g_out = np.empty(R)
-    for k in range(k0, k1):
-        slot = k % D
-        for j in range(src_indptr[k], src_indptr[k + 1]):
-            _route(n_neurons + src_ids[j], k, 1.0, indptr, target, receptor, weight, delay, buf)
-        for r in range(R):
-            for i in range(n_neurons):
-                w = buf[slot, r, i]
-                buf[slot, r, i] = 0.0
-                if bg_lam[r, i] > 0.0:
-                    w += bg_w[r, i] * np.random.poisson(bg_lam[r, i])
-                if w != 0.0:
-                    for q in range(n_states[r]):
-                        s[r, q, i] += jump[r, q] * w
-{pops_before}
-        if k == n - 1:
-            break
-{pops_step}
-        for r in range(R):
-            K = n_states[r]
-            for i in range(n_neurons):
-                for q in range(K):
-                    acc = 0.0
-                    for q2 in range(K):
-                        acc += prop[r, q, q2] * s[r, q2, i]
-                    s_new[q] = acc
-                for q in range(K):
-                    s[r, q, i] = s_new[q]
+    """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
+
+    The chunks run ``window`` steps between two synchronisations: no spike of a neuron
+    arrives sooner than that (window <= the shortest delay in steps), so the spikes of a
+    window are routed after it, step by step, in the order of the neurons."""
+    n_chunks = bad.size
+    k = k0
+    while k < k1:
+        width = min(window, k1 - k)
+        for kk in range(k, k + width):
+            for j in range(src_indptr[kk], src_indptr[kk + 1]):
+                _route(n_neurons + src_ids[j], kk, 1.0, lags, proj_lo, proj_n, proj_row,
+                       proj_post, proj_rec, proj_w, indptr, targets, buf)
+        for c in prange(n_chunks):
+            for kk in range(k, k + width):
+                last = kk == n - 1
+                w = kk - k
+{pops_parallel}
+                if last or bad[c] != OK:
+                    break
+        for c in range(n_chunks):
+            if bad[c] != OK:
+                return bad[c]
+        for kk in range(k, min(k + width, n - 1)):
+            w = kk - k
+{pops_route}
+        k += width
     return OK
 '''
 
-POP_BEFORE = '''\
-# population {p}: synaptic current from V(t_k), held over the step, then record
-kk = k if current_{p}.shape[0] > 1 else 0
-for i in range(params_{p}.shape[1]):
-    G, GE, fixed = _synaptic_current(offset_{p} + i, y_{p}[0, i], s, readout, n_states, E, Mg,
-                                     V_drive, g_out)
-    # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
-    # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
-    x = G * dt / capacitance_{p}[i]
-    relax = 1.0 if x < 1e-9 else -math.expm1(-x) / x
-    itot_{p}[0, i] = current_{p}[kk, i] - (G * y_{p}[0, i] - GE) * relax - fixed
-for m in range(rec_{p}.shape[0]):
-    i = rec_{p}[m]
-    for v in range(y_{p}.shape[0]):
-        trace_{p}[v, m, k] = y_{p}[v, i]
-    G, GE, fixed = _synaptic_current(offset_{p} + i, y_{p}[0, i], s, readout, n_states, E, Mg,
-                                     V_drive, g_out)
-    for r in range(R):
-        trace_{p}[y_{p}.shape[0] + r, m, k] = g_out[r]
-    trace_{p}[y_{p}.shape[0] + R, m, k] = G * y_{p}[0, i] - GE + fixed
+POP_PARALLEL = '''\
+# population {p}
+lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
+synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
+         trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_on_{p}, bg_w, bg_lam, bg_exp,
+         bg_pieces, rng)
+if not last:
+    step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
+           itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
+    fired = 0
+    for i in range(lo, hi):
+        if status_{p}[i] != OK:
+            bad[c] = status_{p}[i]
+        new = counts_{p}[i] - last_{p}[i]
+        if new:
+            last_{p}[i] = counts_{p}[i]
+            fired_{p}[w, int(lo) + fired] = i
+            fired_count_{p}[w, int(lo) + fired] = new
+            fired += 1
+    n_fired_{p}[w, c] = fired
 '''
 
-POP_STEP = '''\
-step_{p}(np.uint64(0), np.uint64(params_{p}.shape[1]), params_{p}, y_{p}, y_old_{p}, g_old_{p},
-       g_new_{p}, clamp_end_{p}, itot_{p}, k, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
-for i in range(params_{p}.shape[1]):
-    if status_{p}[i] != OK:
-        return status_{p}[i]
-    fired = counts_{p}[i] - last_{p}[i]
-    if fired:
-        last_{p}[i] = counts_{p}[i]
-        _route(offset_{p} + i, k, float(fired), indptr, target, receptor, weight, delay, buf)
+POP_ROUTE = '''\
+for c in range(n_chunks):
+    first = int(bounds_{p}[c])
+    for f in range(first, first + n_fired_{p}[w, c]):
+        _route(offset_{p} + fired_{p}[w, f], kk, float(fired_count_{p}[w, f]), lags, proj_lo,
+               proj_n, proj_row, proj_post, proj_rec, proj_w, indptr, targets, buf)
 '''
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
-            "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_{p}, "
-            "trace_{p}, offset_{p}, capacitance_{p}")
+            "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
+            "trace_{p}, offset_{p}, dt_over_C_{p}, bg_on_{p}, bounds_{p}, fired_{p}, fired_count_{p}, "
+            "n_fired_{p}")
 
 
-def source(populations) -> str:
-    """The module's source; ``populations`` is a list of (name, Equations, method)."""
+def _receptor_code(r, structure, R):
+    """Straight-line code for receptor r: (states, diagonal, magnesium, current_based)."""
+    K, diagonal, magnesium, current_based = structure
+    constants = [f"J_{r}_{q} = jump[{r}, {q}]" for q in range(K)]
+    constants += [f"O_{r}_{q} = readout[{r}, {q}]" for q in range(K)]
+    constants += [f"P_{r}_{q}_{q2} = prop[{r}, {q}, {q2}]" for q in range(K) for q2 in range(K)
+                  if q == q2 or not diagonal]
+    constants += [f"E_{r} = E[{r}]", f"Mg_{r} = Mg[{r}]", f"V_drive_{r} = V_drive[{r}]"]
+    kicks = [f"s_{r}_{q} = s[{r}, {q}, gi] + J_{r}_{q} * w" for q in range(K)]
+    readout = " + ".join(f"O_{r}_{q} * s_{r}_{q}" for q in range(K))
+    V = f"V_drive_{r}" if current_based else "V"
+    coupling = [f"b_{r} = g_{r}"]
+    if magnesium:
+        coupling = [f"b_{r} = g_{r} / (1.0 + Mg_{r} / 3.57 * math.exp(-0.062 * {V}))"]
+    coupling += ([f"fixed += b_{r} * (V_drive_{r} - E_{r})"] if current_based else
+                 [f"G += b_{r}", f"GE += b_{r} * E_{r}"])
+    advance = [f"s[{r}, {q}, gi] = " + " + ".join(
+        f"P_{r}_{q}_{q2} * s_{r}_{q2}" for q2 in range(K) if q == q2 or not diagonal)
+        for q in range(K)]
+    code = RECEPTOR.format(r=r, kicks="\n".join(kicks), readout=readout,
+                           coupling="\n".join(coupling), advance="\n".join(advance))
+    return constants, code, f"trace[S + {r}, m, k] = g_{r}"
+
+
+def source(populations, receptors) -> str:
+    """The module's source; ``populations`` is a list of (name, Equations, method),
+    ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`)."""
     text = HEADER.format(names=", ".join(name for name, _, _ in populations))
     for p, (name, eq, method) in enumerate(populations):
-        text += STEP.format(p=p, name=name, method=method, body=_block([step_body(eq, method)], 4))
+        text += STEP.format(p=p, name=name, method=method,
+                            body=_block([step_body(eq, method, local="_b")], 4))
+    parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
+    text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
+                            receptors=_block([part[1] for part in parts], 8),
+                            record=_block([part[2] for part in parts], 12), R=len(receptors))
     ps = range(len(populations))
     return text + RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
-        pops_before=_block([POP_BEFORE.format(p=p) for p in ps], 8),
-        pops_step=_block([POP_STEP.format(p=p) for p in ps], 8))
+        pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
+        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 12))
 
 
 _LOADED: dict = {}
 
 
-def module(populations):
-    """The compiled network module for ``populations`` [(name, Equations, method), ...]."""
-    key = tuple((eq, method) for _, eq, method in populations)
+def module(populations, receptors):
+    """The compiled network module for ``populations`` [(name, Equations, method), ...]
+    and ``receptors`` [(states, diagonal, magnesium, current_based), ...]."""
+    key = (tuple((eq, method) for _, eq, method in populations), tuple(receptors))
     if key not in _LOADED:
         stem = "network_" + "_".join(eq.name for _, eq, _ in populations)
-        _LOADED[key] = _codegen.load(source(populations), stem[:80])
+        _LOADED[key] = _codegen.load(source(populations, receptors), stem[:80])
     return _LOADED[key]

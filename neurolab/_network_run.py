@@ -1,9 +1,7 @@
 """Running a :class:`neurolab.network.Network`: packing it for the kernel, and its result."""
 from __future__ import annotations
 
-import sys
-import time
-
+import numba
 import numpy as np
 
 from . import _netgen
@@ -12,23 +10,85 @@ from .simulate import _resolve_dt_method, _sample, time_grid
 
 
 def _pack_synapses(receptors, dt):
-    """Each receptor's exact propagator, kicks and readout, padded to K states."""
+    """Each receptor's exact propagator, kicks and readout, padded to K states, and its
+    structure (states, diagonal propagator, magnesium block, current-based) for the kernel."""
     items = list(receptors.items())
     K = max(len(syn.ode()[1]) for _, syn in items) if items else 1
-    R = max(len(items), 1)
+    R = len(items)
     prop, jump, readout = np.zeros((R, K, K)), np.zeros((R, K)), np.zeros((R, K))
-    n_states = np.zeros(R, dtype=np.int64)
     E, Mg, V_drive = np.zeros(R), np.zeros(R), np.full(R, np.nan)
+    structure = []
     for r, (_, syn) in enumerate(items):
         A, kick, out = syn.ode()
         k = len(kick)
-        prop[r, :k, :k], jump[r, :k], readout[r, :k], n_states[r] = syn.propagator(dt), kick, out, k
+        prop[r, :k, :k], jump[r, :k], readout[r, :k] = syn.propagator(dt), kick, out
         E[r], Mg[r] = syn.E_rev, syn.Mg or 0.0
         V_drive[r] = np.nan if syn.V_drive is None else syn.V_drive
-    return dict(prop=prop, jump=jump, readout=readout, n_states=n_states, E=E, Mg=Mg, V_drive=V_drive)
+        structure.append((k, bool(np.all(A == np.diag(np.diag(A)))), bool(syn.Mg),
+                          syn.V_drive is not None))
+    arrays = dict(prop=prop, jump=jump, readout=readout, E=E, Mg=Mg, V_drive=V_drive)
+    return arrays, structure
 
 
-def run_network(net, t_stop, dt, method, record, progress):
+def _pack_projections(net, index, n_neurons, dt, names, pops):
+    """The projections as one table (a row each) and their CSR rows concatenated."""
+    table = {key: [] for key in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
+                                 "proj_rec", "proj_w")}
+    indptr, targets, row, base = [], [], 0, 0
+    for proj in net.projections:
+        # a neuron's spike during step k counts at the end of the step (as in Brian2 and
+        # NEST) and arrives at step k + 1 + round(delay / dt); a source's at its own step
+        own = any(proj.pre is p for p in pops)
+        table["lags"].append(int(round(proj.delay / dt)) + (1 if own else 0))
+        table["proj_lo"].append(index[id(proj.pre)])
+        table["proj_n"].append(proj.pre.n)
+        table["proj_row"].append(row)
+        table["proj_post"].append(index[id(proj.post)])
+        table["proj_rec"].append(names.index(proj.receptor))
+        table["proj_w"].append(proj.weight)
+        indptr.append(proj.indptr + base)
+        targets.append(proj.targets)
+        row += proj.pre.n + 1
+        base += proj.targets.size
+    packed = {k: np.array(v, dtype=float if k == "proj_w" else np.int64) for k, v in table.items()}
+    packed["indptr"] = np.concatenate(indptr) if indptr else np.zeros(1, np.int64)
+    packed["targets"] = np.concatenate(targets) if targets else np.zeros(0, np.int32)
+    return packed
+
+
+def _pack_sources(sources, index, n_neurons, dt, n):
+    """Which sources spike in each step, as CSR over the steps."""
+    steps, ids = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for s in sources:
+        for i, train in enumerate(s.trains):
+            k = np.round(train / dt).astype(np.int64)
+            k = k[k < n]
+            steps.append(k)
+            ids.append(np.full(k.size, index[id(s)] - n_neurons + i))
+    steps, ids = np.concatenate(steps), np.concatenate(ids)
+    by_step = np.argsort(steps, kind="stable")
+    return np.searchsorted(steps[by_step], np.arange(n + 1)).astype(np.int64), ids[by_step]
+
+
+def _pack_background(net, index, names, n_neurons, dt, seed):
+    """Poisson background per (receptor, neuron): weight, mean count per piece, e^-mean,
+    number of pieces (each of mean <= 10), and one random stream per neuron."""
+    R = len(names)
+    w, lam, pieces = np.zeros((R, n_neurons)), np.zeros((R, n_neurons)), np.zeros((R, n_neurons), np.int64)
+    for bg in net.backgrounds:
+        r, lo, hi = names.index(bg["receptor"]), index[id(bg["post"])], index[id(bg["post"])] + bg["post"].n
+        if np.any(pieces[r, lo:hi] > 0):
+            raise ValueError(f"population {bg['post'].name!r} has two backgrounds on receptor "
+                             f"{bg['receptor']!r}: merge them into one (Poisson rates add).")
+        mean = bg["rate"] * dt / 1000.0
+        pieces[r, lo:hi] = int(np.ceil(mean / 10.0)) if mean > 0 else 0
+        lam[r, lo:hi] = mean / max(1, pieces[r, lo])
+        w[r, lo:hi] = bg["weight"]
+    rng = np.random.SeedSequence([seed, 0x6E6C]).generate_state(max(n_neurons, 1), np.uint64)
+    return dict(bg_w=w, bg_lam=lam, bg_exp=np.exp(-lam), bg_pieces=pieces, rng=rng)
+
+
+def run_network(net, t_stop, dt, method, record, progress, threads=1):
     pops, sources = net.populations, net.sources
     if not pops:
         raise ValueError("the network has no population: add one with net.population(...).")
@@ -52,54 +112,21 @@ def run_network(net, t_stop, dt, method, record, progress):
     index.update({id(s): n_neurons + int(o) for s, o in zip(sources, np.cumsum([0] + [s.n for s in sources]))})
     receptors = net._receptors()
     names = list(receptors)
-    syn = _pack_synapses(receptors, dt)
-    R = syn["prop"].shape[0]
-
-    # connections, as CSR over the presynaptic index
-    n_pre = n_neurons + sum(s.n for s in sources)
-    pre, post, rec, w, d = [], [], [], [], []
-    for proj in net.projections:
-        # a neuron's spike during step k counts at the end of the step (as in Brian2 and
-        # NEST) and arrives at step k + 1 + round(delay / dt); a source's at its own step
-        steps = int(round(proj["delay"] / dt)) + (1 if proj["pre"] in pops else 0)
-        pre.append(index[id(proj["pre"])] + proj["pre_ids"])
-        post.append(index[id(proj["post"])] + proj["post_ids"])
-        rec.append(np.full(proj["pre_ids"].size, names.index(proj["receptor"])))
-        w.append(np.full(proj["pre_ids"].size, proj["weight"]))
-        d.append(np.full(proj["pre_ids"].size, steps))
-    cat = (lambda xs, dtype: np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype))
-    pre, post, rec, w, d = (cat(pre, np.int64), cat(post, np.int64), cat(rec, np.int64),
-                            cat(w, float), cat(d, np.int64))
-    order = np.argsort(pre, kind="stable")
-    indptr = np.searchsorted(pre[order], np.arange(n_pre + 1)).astype(np.int64)
-    D = int(d.max()) + 1 if d.size else 1
-
-    # spike sources: which sources spike in each step
-    src_steps, src_ids = [], []
-    for s in sources:
-        for i, train in enumerate(s.trains):
-            k = np.round(train / dt).astype(np.int64)
-            k = k[k < n]
-            src_steps.append(k)
-            src_ids.append(np.full(k.size, index[id(s)] - n_neurons + i))
-    src_steps, src_ids = cat(src_steps, np.int64), cat(src_ids, np.int64)
-    by_step = np.argsort(src_steps, kind="stable")
-    src_indptr = np.searchsorted(src_steps[by_step], np.arange(n + 1)).astype(np.int64)
-    src_ids = src_ids[by_step]
-
-    bg_lam, bg_w = np.zeros((R, n_neurons)), np.zeros((R, n_neurons))
-    for bg in net.backgrounds:
-        r, lo = names.index(bg["receptor"]), index[id(bg["post"])]
-        if np.any(bg_lam[r, lo:lo + bg["post"].n] > 0):
-            raise ValueError(f"population {bg['post'].name!r} has two backgrounds on receptor "
-                             f"{bg['receptor']!r}: merge them into one (Poisson rates add).")
-        bg_lam[r, lo:lo + bg["post"].n] = bg["rate"] * dt / 1000.0
-        bg_w[r, lo:lo + bg["post"].n] = bg["weight"]
+    syn, structure = _pack_synapses(receptors, dt)
+    R, K = syn["prop"].shape[0], max(syn["prop"].shape[1], 1)
+    proj = _pack_projections(net, index, n_neurons, dt, names, pops)
+    # chunks synchronise every `window` steps: no neuron's spike arrives sooner
+    own = [lag for lag, lo in zip(proj["lags"], proj["proj_lo"]) if lo < n_neurons]
+    window = int(min(own + [16]))
+    D = (int(proj["lags"].max()) if proj["lags"].size else 0) + window
+    src_indptr, src_ids = _pack_sources(sources, index, n_neurons, dt, n)
+    background = _pack_background(net, index, names, n_neurons, dt, net.seed)
 
     record = {} if record is None else dict(record)
     for name in record:
         if name not in [p.name for p in pops]:
             raise ValueError(f"record: no population named {name!r}.")
+    chunks = max(1, min(threads, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
     for p in pops:
@@ -108,51 +135,60 @@ def run_network(net, t_stop, dt, method, record, progress):
         y = np.ascontiguousarray(np.array([m.initial_state() for m in p.models]).T)
         if p.V_init is not None:
             y[0] = p.V_init
-        current = _population_current(p, t, dt, net.seed)
         rec_ids = np.asarray(record.get(p.name, [0]), dtype=np.int64)
         if rec_ids.size and (rec_ids.min() < 0 or rec_ids.max() >= p.n):
             raise ValueError(f"record[{p.name!r}]: indices must be in 0..{p.n - 1}.")
+        rec_slot = np.full(p.n, -1, np.int64)
+        rec_slot[rec_ids] = np.arange(rec_ids.size)
         arrays.append(dict(
             params=params, y=y, y_old=np.empty_like(y), g_old=np.zeros(p.n), g_new=np.zeros(p.n),
-            clamp_end=np.full(p.n, -np.inf), current=current, itot=np.zeros((1, p.n)),
-            last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
+            clamp_end=np.full(p.n, -np.inf), current=_population_current(p, t, dt, net.seed),
+            itot=np.zeros((1, p.n)), last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
             counts=np.zeros(p.n, np.int64), status=np.zeros(p.n, np.int64),
-            error=np.zeros((p.n, 2), np.int64), rec=rec_ids,
+            error=np.zeros((p.n, 2), np.int64), rec_slot=rec_slot, rec=rec_ids,
             trace=np.zeros((S + R + 1, rec_ids.size, n)), offset=index[id(p)],
-            capacitance=np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float)))
+            dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
+            bg_on=background["bg_pieces"][:, index[id(p)]] > 0,
+            bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
+            fired=np.zeros((window, p.n), np.int64), fired_count=np.zeros((window, p.n), np.int64),
+            n_fired=np.zeros((window, chunks), np.int64)))
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
 
-    module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops])
+    module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
+                            structure)
     if progress is None:
         progress = n * n_neurons > 2e8
-    chunk = max(1, n // 50) if progress else n
-    while True:
-        s = np.zeros((R, syn["prop"].shape[1], n_neurons))
-        buf = np.zeros((D, R, n_neurons))
-        args = (syn["prop"], syn["jump"], syn["readout"], syn["n_states"], syn["E"], syn["Mg"],
-                syn["V_drive"], bg_lam, bg_w, indptr, post[order], rec[order], w[order], d[order],
-                src_indptr, src_ids, n_neurons)
-        per_pop = [a[key] for a in arrays for key in
-                   ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot",
-                    "last", "spikes", "counts", "status", "error", "rec", "trace", "offset",
-                    "capacitance")]
-        started = time.perf_counter()
-        for k0 in range(0, n, chunk):
-            status = module.run(k0, min(n, k0 + chunk), n, dt, net.seed, s, buf, *args, *per_pop)
-            if status != 0:
+    chunk = max(1, n // 100) if progress else n
+    previous_threads = numba.get_num_threads()
+    numba.set_num_threads(min(chunks, numba.config.NUMBA_NUM_THREADS))
+    try:
+        while True:
+            state = dict(s=np.zeros((R, K, n_neurons)), buf=np.zeros((D, R, n_neurons)),
+                         rng=background["rng"].copy())
+            args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout", "E", "Mg", "V_drive")),
+                    *(background[k] for k in ("bg_w", "bg_lam", "bg_exp", "bg_pieces")), state["rng"],
+                    *(proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
+                                        "proj_rec", "proj_w", "indptr", "targets")),
+                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window)
+            per_pop = [a[key] for a in arrays for key in _POP_KEYS]
+            bar = _progress_bar(progress, t_stop)
+            for k0 in range(0, n, chunk):
+                status = module.run(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
+                if bar is not None:
+                    bar.update(min(n, k0 + chunk) * dt - bar.n)
+                if status != 0:
+                    break
+            if bar is not None:
+                bar.close()
+            if status != SPIKE_BUFFER_FULL:
                 break
-            if progress:
-                print(f"\rsimulated {min(n, k0 + chunk) * dt:.0f} of {t_stop:g} ms "
-                      f"({time.perf_counter() - started:.1f} s)", end="", file=sys.stderr)
-        if progress:
-            print(file=sys.stderr)
-        if status != SPIKE_BUFFER_FULL:
-            break
-        capacity = int(max(a["counts"].max() for a in arrays)) * 2 + 16
-        for a, init in zip(arrays, initial):
-            a.update(y=init["y"].copy(), spikes=np.empty((a["params"].shape[1], capacity)),
-                     clamp_end=np.full_like(a["clamp_end"], -np.inf), last=np.zeros_like(a["last"]),
-                     counts=np.zeros_like(a["counts"]), status=np.zeros_like(a["status"]))
+            capacity = int(max(a["counts"].max() for a in arrays)) * 2 + 16
+            for a, init in zip(arrays, initial):
+                a.update(y=init["y"].copy(), spikes=np.empty((a["params"].shape[1], capacity)),
+                         clamp_end=np.full_like(a["clamp_end"], -np.inf), last=np.zeros_like(a["last"]),
+                         counts=np.zeros_like(a["counts"]), status=np.zeros_like(a["status"]))
+    finally:
+        numba.set_num_threads(previous_threads)
     if status == NOT_FINITE:
         for p, a in zip(pops, arrays):
             bad = np.flatnonzero(a["status"] == NOT_FINITE)
@@ -167,12 +203,26 @@ def run_network(net, t_stop, dt, method, record, progress):
     return NetworkResult(net, t, dt, methods, names, arrays)
 
 
+_POP_KEYS = ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot", "last",
+             "spikes", "counts", "status", "error", "rec_slot", "trace", "offset", "dt_over_C", "bg_on",
+             "bounds", "fired", "fired_count", "n_fired")
+
+
+def _progress_bar(show, t_stop):
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=float(t_stop), unit="ms", desc="network", leave=False,
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} ms [{elapsed}<{remaining}]")
+
+
 def _population_current(pop, t, dt, seed):
+    """The injected current as (steps or 1, neurons or 1): never steps x neurons."""
     current = pop.current
     if isinstance(current, np.ndarray) and current.shape == (pop.n,):
         return np.ascontiguousarray(current[None, :].astype(float))
     values = _sample(current, t, dt, np.random.SeedSequence(seed), pop.model.units.current)
-    return np.ascontiguousarray(np.repeat(values[:, None], pop.n, axis=1))
+    return np.ascontiguousarray(values[:, None])
 
 
 class PopulationResult:

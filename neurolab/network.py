@@ -18,9 +18,11 @@ population or spike source to a population through one synapse type
 ``g_max``), a delay (ms) and random connectivity drawn from the network's seed. Each
 synapse type on a neuron has its own state, shared by all the spikes that reach it, and
 the neuron feels ``I = I_ext - sum g B(V) (V - E_rev)`` (see the sign convention in
-:mod:`neurolab.synapses`). The whole network runs in one compiled kernel
-(written by ``neurolab._netgen``): about 1000 neurons for 1 s of biological time in about a
-second on one core.
+:mod:`neurolab.synapses`). Connectivity is stored as each presynaptic neuron's targets
+(memory proportional to the number of synapses). The whole network runs in one compiled
+kernel (written by ``neurolab._netgen``), on one or more threads: the COBA benchmark (4000
+LIF cells, :func:`neurolab.circuits.coba`) takes about 20 ns per neuron and step on one
+core. ``run(..., engine="nest")`` runs the same network in the NEST simulator.
 
 Times in ms, potentials in mV, currents in pA, conductances in nS, rates in Hz.
 """
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import synapses
+from . import _connectivity, synapses
 from . import _validation as check
 from ._network_run import NetworkResult, PopulationResult, run_network
 from .models._base import Model
@@ -64,6 +66,46 @@ class Source:
     @property
     def n(self) -> int:
         return len(self.trains)
+
+
+@dataclass(eq=False)
+class Projection:
+    """Connections from ``pre`` to ``post`` through one synapse (made by :meth:`Network.connect`).
+
+    Stored as compressed sparse rows over the presynaptic neurons: the targets of
+    presynaptic neuron j are ``targets[indptr[j]:indptr[j + 1]]`` (memory proportional to
+    the number of synapses). ``pre_ids`` and ``post_ids`` list every synapse's two ends;
+    ``projection["pre_ids"]`` works too.
+    """
+
+    pre: object
+    post: Population
+    synapse: synapses.Synapse
+    weight: float
+    delay: float
+    receptor: str
+    indptr: np.ndarray
+    targets: np.ndarray
+    p: float = 1.0
+    one_to_one: bool = False
+    autapses: bool = False
+
+    @property
+    def n_synapses(self) -> int:
+        return int(self.targets.size)
+
+    @property
+    def pre_ids(self) -> np.ndarray:
+        """The presynaptic neuron of every synapse (sorted)."""
+        return np.repeat(np.arange(self.pre.n), np.diff(self.indptr))
+
+    @property
+    def post_ids(self) -> np.ndarray:
+        """The postsynaptic neuron of every synapse (in the order of ``pre_ids``)."""
+        return self.targets.astype(np.int64)
+
+    def __getitem__(self, key):
+        return getattr(self, key)
 
 
 _PRESETS = {getattr(synapses, name): name for name in ("AMPA", "NMDA", "GABA_A", "GABA_B")}
@@ -105,7 +147,7 @@ class Network:
         numbers (one per neuron), or a stimulus (the same for all). ``V_init``: initial V
         (mV), a number or n numbers; the other state variables start at the model's values.
         """
-        n = int(n)
+        n = _count("n", n)
         if n < 1:
             raise ValueError(f"a population needs at least one neuron; got n={n}.")
         models = list(model) if isinstance(model, (list, tuple)) else [model] * n
@@ -117,8 +159,20 @@ class Network:
                 raise TypeError(f"population {name!r}: {m!r} is not a neurolab model.")
             if m.equations() != models[0].equations():
                 raise ValueError(f"population {name!r}: all models must have the same equations.")
+        if isinstance(current, (list, tuple, np.ndarray)):
+            current = np.asarray(current, dtype=float)
+            if current.shape != (n,):
+                raise ValueError(f"population {name!r}: current has shape {current.shape}; give "
+                                 f"one number (pA), n={n} numbers (one per neuron) or a "
+                                 "stimulus from neurolab.stimulus (the same for all).")
+            if not np.all(np.isfinite(current)):
+                raise ValueError(f"population {name!r}: the currents must be finite (pA).")
         if V_init is not None:
-            V_init = np.broadcast_to(np.asarray(V_init, dtype=float), (n,)).copy()
+            V_init = np.asarray(V_init, dtype=float)
+            if V_init.shape not in ((), (n,)) or not np.all(np.isfinite(V_init)):
+                raise ValueError(f"population {name!r}: V_init must be one finite number (mV) "
+                                 f"or n={n} of them; got shape {V_init.shape}.")
+            V_init = np.broadcast_to(V_init, (n,)).copy()
         pop = Population(self._new_name(name), models, n, current, V_init)
         self.populations.append(pop)
         return pop
@@ -137,6 +191,7 @@ class Network:
 
     def poisson_source(self, name: str, n: int, rate: float, t_stop: float) -> Source:
         """Add ``n`` independent Poisson spike trains at ``rate`` (Hz) up to ``t_stop`` (ms)."""
+        n = _count("n", n)
         rng = self._rng()
         seed = int(rng.integers(2**63))
         return self.spike_source(name, synapses.poisson_train(rate, t_stop, seed=seed, n=n))
@@ -157,12 +212,11 @@ class Network:
         counting the receptors added so far, e.g. ``"Exponential_0"``); projections
         with equal synapses share one state.
         """
-        if not isinstance(post, Population):
-            raise TypeError("post must be a population of the network (from net.population).")
-        if not isinstance(pre, (Population, Source)):
-            raise TypeError("pre must be a population or a spike source of this network.")
+        self._own(post, "post", Population)
+        self._own(pre, "pre", (Population, Source))
         if not isinstance(synapse, synapses.Synapse):
             raise TypeError("synapse must be a neurolab.synapses type, e.g. synapses.AMPA.")
+        p = check.finite("p", p, "(a probability)")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"p={p!r} is a connection probability: give a number in [0, 1].")
         weight = check.nonnegative("weight", weight, "(dimensionless)")
@@ -170,23 +224,33 @@ class Network:
         if one_to_one:
             if pre.n != post.n:
                 raise ValueError(f"one_to_one needs equal sizes; got {pre.n} and {post.n}.")
-            pairs = np.arange(post.n), np.arange(pre.n)
+            indptr, targets = _connectivity.one_to_one(pre.n)
         else:
-            mask = self._rng().random((post.n, pre.n)) < p
-            if pre is post and not autapses:
-                np.fill_diagonal(mask, False)
-            pairs = np.nonzero(mask)
-        projection = dict(pre=pre, post=post, synapse=synapse, weight=weight, delay=delay,
-                          receptor=self._receptor(synapse, receptor),
-                          post_ids=pairs[0], pre_ids=pairs[1])
+            indptr, targets = _connectivity.draw(self._rng(), pre.n, post.n, p,
+                                                 skip_self=pre is post and not autapses)
+        projection = Projection(pre, post, synapse, weight, delay,
+                                self._receptor(synapse, receptor), indptr, targets, p,
+                                bool(one_to_one), bool(autapses))
         self.projections.append(projection)
         return projection
+
+    def _own(self, group, name, kinds):
+        """Check that ``group`` is a population (or source) of this network."""
+        if not isinstance(group, kinds):
+            what = "a population" if kinds is Population else "a population or a spike source"
+            raise TypeError(f"{name} must be {what} of this network (from net.population), "
+                            f"not {type(group).__name__}.")
+        if not any(group is g for g in self.populations + self.sources):
+            raise ValueError(f"{name}: {type(group).__name__.lower()} {group.name!r} belongs to "
+                             "another Network; connect groups of one network (build the "
+                             "populations with this network's net.population).")
 
     def background(self, post, synapse, rate: float, weight: float = 1.0,
                    receptor: str | None = None) -> None:
         """Independent Poisson input at ``rate`` (Hz) to every neuron of ``post``."""
-        if not isinstance(post, Population):
-            raise TypeError("post must be a population of the network.")
+        self._own(post, "post", Population)
+        if not isinstance(synapse, synapses.Synapse):
+            raise TypeError("synapse must be a neurolab.synapses type, e.g. synapses.AMPA.")
         self.backgrounds.append(dict(post=post, rate=check.nonnegative("rate", rate, "Hz"),
                                      weight=check.nonnegative("weight", weight, "(dimensionless)"),
                                      receptor=self._receptor(synapse, receptor), synapse=synapse))
@@ -211,7 +275,8 @@ class Network:
         return names
 
     def run(self, t_stop: float, dt: float | None = None, method: str | dict | None = None,
-            record=None, progress: bool | None = None) -> NetworkResult:
+            record=None, progress: bool | None = None, engine: str = "neurolab",
+            threads: int = 1) -> NetworkResult:
         """Simulate the network for ``t_stop`` ms; returns a
         :class:`~neurolab.network.NetworkResult`.
 
@@ -219,9 +284,42 @@ class Network:
         ``method``: one method for all, or a dict population name -> method.
         ``record``: dict population name -> neuron indices whose traces (state, each
         receptor's g, I_syn) are kept; by default neuron 0 of every population.
-        ``progress``: show progress on stderr (default: for runs expected over ~2 s).
+        ``progress``: show a progress bar (default: for runs expected over ~2 s).
+        ``engine``: ``"neurolab"`` (the compiled kernel) or ``"nest"`` (the NEST simulator,
+        ``pip install nest-simulator``: LIF and AdEx cells with conductance-based
+        exponential, alpha, dual-exponential or rise-and-decay synapses; anything else
+        raises a ValueError that says what NEST supports).
+        ``threads``: CPU threads. In neurolab the spikes do not depend on it (every neuron
+        has its own random stream); in NEST, Poisson background does (NEST draws its
+        random numbers per thread).
         """
-        return run_network(self, t_stop, dt, method, record, progress)
+        threads = _count("threads", threads)
+        if threads < 1:
+            raise ValueError(f"threads={threads}: give at least 1.")
+        if engine == "nest":
+            from . import _nest_engine
+            return _nest_engine.run(self, t_stop, dt, record, threads)
+        if engine != "neurolab":
+            raise ValueError(f"engine={engine!r} is unknown; use 'neurolab' or 'nest'.")
+        return run_network(self, t_stop, dt, method, record, progress, threads)
+
+    def to_nest_script(self, path, t_stop: float = 1000.0, dt: float = 0.1, threads: int = 1) -> None:
+        """Write a standalone NEST script of this network to ``path``.
+
+        It builds the same model (random connectivity drawn by NEST with the same
+        probabilities), runs ``t_stop`` ms and prints each population's mean rate; it
+        runs unchanged under ``mpirun -n K python path`` on a NEST built with MPI.
+        """
+        from . import _nest_engine
+        _nest_engine.write_script(self, path, t_stop, dt, threads)
+
+
+def _count(name, value) -> int:
+    """A whole number (int, or a float such as 800.0); 2.7 is an error, not 2."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if isinstance(value, numbers.Integral) or float(value).is_integer():
+            return int(value)
+    raise TypeError(f"{name}={value!r}: give a whole number of neurons (an int).")
 
 
 def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=None,
@@ -236,6 +334,9 @@ def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=No
     net = Network()
     cell = net.population("neuron", model, 1, current=current, V_init=V_init)
     for k, item in enumerate(inputs):
+        if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+            raise ValueError(f"inputs[{k}] = {item!r}: give (synapse, spike_times) or "
+                             "(synapse, spike_times, weight).")
         synapse, times, weight = (tuple(item) + (1.0,))[:3]
         source = net.spike_source(f"input_{k}", times)
         net.connect(source, cell, synapse, weight=weight, delay=0.0)

@@ -74,9 +74,13 @@ class Synapse:
     def _check(self, **time_constants):
         check.fields(self, strictly_positive=dict(time_constants), at_least_zero={"g_max": "nS"},
                      in_mV=("E_rev",) + (() if self.V_drive is None else ("V_drive",)))
-        if self.Mg is not None and not (np.isfinite(self.Mg) and self.Mg >= 0):
-            raise ValueError(f"Mg={self.Mg!r}: give the magnesium concentration in mM (>= 0), "
-                             "or None for a synapse without a magnesium block.")
+        if self.Mg is not None:
+            if isinstance(self.Mg, bool) or not isinstance(self.Mg, (int, float, np.floating, np.integer)):
+                raise TypeError(f"Mg={self.Mg!r}: give the magnesium concentration as a number "
+                                "in mM (e.g. Mg=1.0), or None for a synapse without a block.")
+            if not (np.isfinite(self.Mg) and self.Mg >= 0):
+                raise ValueError(f"Mg={self.Mg!r}: give the magnesium concentration in mM (>= 0), "
+                                 "or None for a synapse without a magnesium block.")
 
     # --- the analytic kernel ---------------------------------------------------------------
     def shape(self, t):
@@ -324,7 +328,11 @@ def conductance(synapse: Synapse, spike_times, t, weights=None):
     ``weights`` (dimensionless, one per spike, default 1) scale each spike's kernel.
     """
     spikes = np.atleast_1d(np.asarray(spike_times, dtype=float))
-    w = np.ones_like(spikes) if weights is None else np.broadcast_to(np.asarray(weights, float), spikes.shape)
+    w = np.ones_like(spikes) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape not in ((), spikes.shape):
+        raise ValueError(f"weights has shape {w.shape} for {spikes.size} spikes: give one weight "
+                         "(dimensionless) or one per spike.")
+    w = np.broadcast_to(w, spikes.shape)
     t = np.asarray(t, dtype=float)
     return sum((wi * synapse.conductance(t - ts) for ts, wi in zip(spikes, w)), np.zeros_like(t))
 
@@ -341,10 +349,16 @@ def poisson_train(rate: float, t_stop: float, seed, n: int | None = None, start:
     Returns one sorted array, or a list of ``n`` independent arrays when ``n`` is given.
     """
     rate = check.positive("rate", rate, "Hz")
+    t_stop, start = check.finite("t_stop", t_stop, "ms"), check.finite("start", start, "ms")
+    if start > t_stop:
+        raise ValueError(f"start={start:g} ms is after t_stop={t_stop:g} ms: the train runs "
+                         "from start to t_stop.")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0):
+        raise ValueError(f"n={n!r}: give the number of trains as an int >= 0 (or None for one).")
     if seed is None:
         raise ValueError("give a seed (an int) so the spike train is the same on every run.")
     rng = np.random.default_rng(seed)
-    length = float(t_stop) - float(start)
+    length = t_stop - start
 
     def one():
         count = rng.poisson(rate * length / 1000.0)

@@ -1,0 +1,56 @@
+"""Random connectivity drawn in memory proportional to the number of synapses.
+
+Each presynaptic neuron j draws how many targets it has, ``k_j ~ Binomial(m, p)`` (m
+possible targets), then which ones: a uniform k_j-subset of the m, by Floyd's algorithm
+(Bentley & Floyd 1987). This is exactly the distribution of connecting every pair
+independently with probability p, without ever holding the n_post × n_pre matrix. The
+result is compressed sparse rows (CSR) over the presynaptic index: the targets of
+neuron j are ``targets[indptr[j]:indptr[j + 1]]`` (sorted, int32).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import jit
+from ._math import uniform
+
+
+@jit
+def _floyd_rows(counts, m, skip_self, seed, indptr, targets):
+    """Fill each row j with counts[j] distinct targets in 0..m-1 (skipping j if skip_self)."""
+    state = np.full(1, seed, dtype=np.uint64)
+    taken = np.zeros(m, dtype=np.bool_)
+    for j in range(counts.size):
+        start = indptr[j]
+        k = counts[j]
+        for slot, top in enumerate(range(m - k, m)):
+            pick = min(int(uniform(state, 0) * (top + 1)), top)     # uniform in 0..top
+            if taken[pick]:
+                pick = top
+            taken[pick] = True
+            targets[start + slot] = pick
+        row = targets[start:start + k]
+        row.sort()
+        for e in range(k):
+            taken[row[e]] = False
+            if skip_self and row[e] >= j:        # m = n_post - 1: shift past the neuron itself
+                row[e] += 1
+
+
+def draw(rng: np.random.Generator, n_pre: int, n_post: int, p: float, skip_self: bool):
+    """Connect each (pre, post) pair with probability ``p``; returns (indptr, targets).
+
+    ``skip_self``: pre and post are the same population and neuron j never targets itself.
+    """
+    m = n_post - 1 if skip_self else n_post
+    counts = rng.binomial(m, p, size=n_pre).astype(np.int64)
+    indptr = np.zeros(n_pre + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    targets = np.empty(int(indptr[-1]), dtype=np.int32)
+    _floyd_rows(counts, m, skip_self, np.uint64(rng.integers(2**63)), indptr, targets)
+    return indptr, targets
+
+
+def one_to_one(n: int):
+    """Neuron i to neuron i, as CSR."""
+    return np.arange(n + 1, dtype=np.int64), np.arange(n, dtype=np.int32)

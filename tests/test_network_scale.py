@@ -1,0 +1,176 @@
+"""Networks at scale: sparse connectivity with the right statistics, results that do not
+depend on the number of threads, and NEST as a second engine that runs the same network."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import neurolab as nl
+from neurolab import circuits, models, synapses as S
+from neurolab.network import Network
+
+
+def test_sparse_connectivity_has_binomial_in_and_out_degrees_without_duplicates():
+    net = Network(seed=7)
+    A = net.population("A", models.LIF(), 2000)
+    B = net.population("B", models.LIF(), 500)
+    p = 0.05
+    AA, AB = net.connect(A, A, S.AMPA, p=p), net.connect(A, B, S.AMPA, p=p)
+    out_degree = np.diff(AA.indptr)
+    assert out_degree.mean() == pytest.approx(p * 1999, rel=0.02)
+    assert out_degree.var() == pytest.approx(1999 * p * (1 - p), rel=0.15)
+    in_degree = np.bincount(AB.post_ids, minlength=500)
+    assert in_degree.mean() == pytest.approx(p * 2000, rel=0.02)
+    assert in_degree.var() == pytest.approx(2000 * p * (1 - p), rel=0.2)
+    assert not np.any(AA.pre_ids == AA.post_ids)                           # no autapses
+    pairs = AA.pre_ids * 2000 + AA.post_ids
+    assert np.unique(pairs).size == pairs.size                             # no duplicates
+    assert AA.targets.dtype == np.int32 and AA.targets.nbytes == 4 * AA.n_synapses
+    # every target equally likely: the first and last tenth get the same share
+    counts = np.bincount(AA.post_ids, minlength=2000)
+    assert counts[:200].sum() == pytest.approx(counts[-200:].sum(), rel=0.1)
+
+
+def test_all_to_all_and_autapses():
+    net = Network(seed=1)
+    A = net.population("A", models.LIF(), 30)
+    assert net.connect(A, A, S.AMPA, p=1.0).n_synapses == 30 * 29
+    assert net.connect(A, A, S.AMPA, p=1.0, autapses=True).n_synapses == 900
+
+
+def test_spikes_do_not_depend_on_the_number_of_threads():
+    net = circuits.izhikevich_ei(400, seed=3)
+    one, two = net.run(300.0, dt=0.05, threads=1), net.run(300.0, dt=0.05, threads=2)
+    for pop in ("E", "I"):
+        a, b = one[pop].spikes(), two[pop].spikes()
+        assert a[0].size > 100
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+# --- NEST -------------------------------------------------------------------------------
+TRAIN = 20.0 + 50.0 * np.arange(19) + np.random.default_rng(0).uniform(0.0, 10.0, 19)
+
+
+def _both(model, synapse, dt):
+    out = []
+    for engine in ("neurolab", "nest"):
+        net = Network(seed=3)
+        cell = net.population("cell", model, 1)
+        net.connect(net.spike_source("input", TRAIN), cell, synapse, delay=1.0)
+        out.append(net.run(1000.0, dt=dt, engine=engine)["cell"])
+    return out
+
+
+@pytest.mark.parametrize("model, synapse, dt", [
+    (models.LIF(), S.Exponential(tau=2.0, g_max=50.0), 0.1),
+    (models.LIF(), S.AMPA.replace(g_max=30.0), 0.1),
+    (models.LIF(), S.Alpha(tau=1.0, g_max=25.0), 0.1),
+    (models.AdEx(), S.Exponential(tau=2.0, g_max=120.0), 0.05),
+])
+def test_single_cells_spike_at_the_same_times_in_both_engines(model, synapse, dt):
+    ours, nest = _both(model, synapse, dt)
+    assert ours.spike_times.size == nest.spike_times.size >= 15
+    # NEST puts a spike at the end of its step, neurolab interpolates within it
+    np.testing.assert_allclose(nest.spike_times, ours.spike_times, rtol=0, atol=dt * 1.001)
+
+
+def test_nest_conductances_match_exactly_kernel_by_kernel():
+    synapse = S.RiseDecay(tau_rise=0.5, tau_fast=2.0, tau_slow=10.0, a=0.8, g_max=5.0)
+    ours, nest = _both(models.AdEx(), synapse, 0.05)
+    np.testing.assert_allclose(nest.g["RiseDecay_0"], ours.g["RiseDecay_0"], rtol=1e-6, atol=1e-9)
+
+
+def _cv(result, start=100.0):
+    cvs = [np.std(np.diff(s[s > start])) / np.mean(np.diff(s[s > start]))
+           for s in result._trains if np.count_nonzero(s > start) > 2]
+    return float(np.mean(cvs))
+
+
+def test_coba_2000_has_the_same_rates_and_irregularity_in_both_engines():
+    net = circuits.coba(2000, seed=1)
+    ours, nest = net.run(600.0, dt=0.1), net.run(600.0, dt=0.1, engine="nest", threads=2)
+    for pop in ("E", "I"):
+        rate = ours[pop].mean_rate(100.0)
+        assert rate > 5.0
+        assert nest[pop].mean_rate(100.0) == pytest.approx(rate, rel=0.1)
+        assert _cv(nest[pop]) == pytest.approx(_cv(ours[pop]), rel=0.15)
+        assert _cv(ours[pop]) > 0.8                                        # irregular firing
+    assert nest.methods["E"] == "nest:iaf_cond_exp"
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda net, A: net.connect(A, A, S.NMDA, p=0.1), "magnesium"),
+    (lambda net, A: net.connect(A, A, S.AMPA.current_based(-65.0), p=0.1), "current-based"),
+    (lambda net, A: net.connect(A, A, S.AMPA, p=0.1, delay=0.0), "at least one step"),
+    (lambda net, A: [net.connect(A, A, S.Exponential(), p=0.1), net.connect(A, A, S.AMPA, p=0.1)],
+     "at most two receptors"),
+    (lambda net, A: net.connect(net.population("Z", models.RS_2007, 5), A, S.AMPA, p=0.1)
+     and net.connect(A, net.populations[-1], S.AMPA, p=0.1), "Izhikevich"),
+])
+def test_what_nest_cannot_run_exactly_raises(build, message):
+    net = Network()
+    A = net.population("A", models.LIF(), 5)
+    build(net, A)
+    with pytest.raises(ValueError, match=message) as info:
+        net.run(10.0, dt=0.1, engine="nest")
+    assert "engine='neurolab'" in str(info.value)
+
+
+def test_the_standalone_nest_script_runs_with_two_threads(tmp_path):
+    path = tmp_path / "coba.py"
+    circuits.coba(1000, seed=2).to_nest_script(path, t_stop=200.0, threads=2)
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300,
+                         env={"THREADS": "2", "PATH": "", "SCALE": "1.5"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = [line for line in out.stdout.splitlines() if line.startswith("rank 0 of 1")]
+    assert len(lines) == 2 and "(1200 cells)" in lines[0] and "(300 cells)" in lines[1]
+    rates = [float(line.split(",")[-1].split("Hz")[0]) for line in lines]
+    assert all(r > 1.0 for r in rates)
+
+
+def test_unknown_engine_and_bad_threads():
+    net = Network()
+    net.population("A", models.LIF(), 2)
+    with pytest.raises(ValueError, match="engine"):
+        net.run(10.0, engine="brian2")
+    with pytest.raises(ValueError, match="threads"):
+        net.run(10.0, threads=0)
+    with pytest.raises(TypeError, match="threads"):
+        net.run(10.0, threads=1.5)
+
+
+# --- bad input, found when the network is described, not when it runs -----------------
+@pytest.mark.parametrize("make, error, message", [
+    (lambda net, A: net.population("B", models.LIF(), 2.7), TypeError, "whole number"),
+    (lambda net, A: net.connect(A, A, S.AMPA, p="0.5"), TypeError, "p must be a number"),
+    (lambda net, A: net.connect(Network().population("X", models.LIF(), 3), A, S.AMPA),
+     ValueError, "another Network"),
+    (lambda net, A: net.background(Network().population("X", models.LIF(), 3), S.AMPA, 10.0),
+     ValueError, "another Network"),
+    (lambda net, A: net.population("B", models.LIF(), 3, current=[1.0, 2.0]), ValueError,
+     "one per neuron"),
+    (lambda net, A: net.population("B", models.LIF(), 3, V_init=[-70.0, -60.0]), ValueError,
+     "V_init"),
+    (lambda net, A: net.poisson_source("P", -2, rate=5.0, t_stop=10.0), ValueError, "n="),
+    (lambda net, A: net.poisson_source("P", 2.5, rate=5.0, t_stop=10.0), TypeError, "whole"),
+])
+def test_bad_network_input_is_explained(make, error, message):
+    net = Network()
+    A = net.population("A", models.LIF(), 3)
+    with pytest.raises(error, match=message):
+        make(net, A)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: nl.network.synaptic_drive(models.LIF(), [(S.AMPA,)], 10.0), ValueError,
+     "synapse, spike_times"),
+    (lambda: S.AMPA.replace(Mg="1"), TypeError, "Mg"),
+    (lambda: S.poisson_train(10.0, 100.0, seed=1, start=200.0), ValueError, "start"),
+    (lambda: S.poisson_train(10.0, 100.0, seed=1, n=-1), ValueError, "n="),
+    (lambda: S.conductance(S.AMPA, [1.0, 2.0], np.arange(5.0), weights=[1.0, 2.0, 3.0]),
+     ValueError, "weights"),
+])
+def test_bad_synapse_input_is_explained(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
