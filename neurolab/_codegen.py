@@ -299,6 +299,12 @@ def kernel(eq: Equations, method: str):
     return module
 
 
+def kernel_file(eq: Equations, method: str) -> tuple[str, str]:
+    """``(file name, source)`` of the kernel module :func:`kernel` loads or writes."""
+    text = source(eq, method)
+    return file_name(text, f"{eq.name}_{method}"), text
+
+
 def file_name(text: str, stem: str) -> str:
     """``<stem>_<hash>.py``: the hash covers the source and :mod:`neurolab._math`."""
     digest = hashlib.sha256(text.encode())

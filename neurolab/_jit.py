@@ -55,9 +55,12 @@ __all__ = ["jit", "hot", "cache_root", "numba_cache", "THREADING_LAYER", "parall
 
 
 # --- where caches go ----------------------------------------------------------------------
-def _writable(folder: Path) -> bool:
+def _writable(folder: Path, own: bool = False) -> bool:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # in a shared folder (the temp folder) use only a folder of our own
+        if own and hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+            return False
         with tempfile.TemporaryFile(dir=folder):
             pass
         return True
@@ -77,12 +80,21 @@ def _user_cache() -> Path | None:
         return None
 
 
-def _temp_folder() -> Path:
+def _user_name() -> str:
+    if hasattr(os, "getuid"):
+        import pwd
+        try:
+            return pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:                       # a container's bare uid
+            return str(os.getuid())
     try:
-        user = getpass.getuser()
-    except Exception:                          # no user name (a container's bare uid)
-        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"neurolab-{user}"
+        return getpass.getuser()
+    except Exception:                          # noqa: BLE001 - any failure: a generic name
+        return "user"
+
+
+def _temp_folder() -> Path:
+    return Path(tempfile.gettempdir()) / f"neurolab-{_user_name()}"
 
 
 _ROOT: list = []      # the chosen root, found once per process
@@ -94,11 +106,14 @@ def cache_root() -> Path | None:
         numba_dir = os.environ.get("NUMBA_CACHE_DIR")
         candidates = [Path(numba_dir) / "neurolab"] if numba_dir else []
         user = _user_cache()
-        candidates += ([user / "neurolab"] if user else []) + [_temp_folder()]
+        candidates += [user / "neurolab"] if user else []
         _ROOT.append(next((c for c in candidates if _writable(c)), None))
+        if _ROOT[0] is None and _writable(_temp_folder(), own=True):
+            _ROOT[0] = _temp_folder()
+            candidates.append(_ROOT[0])
         if _ROOT[0] is None:
             warnings.warn("neurolab found no writable cache folder (tried "
-                          + ", ".join(map(str, candidates)) + "); it will compile its kernels "
+                          + ", ".join(map(str, candidates + [_temp_folder()])) + "); it will compile its kernels "
                           "in every session. Set NUMBA_CACHE_DIR to a writable folder to keep "
                           "them.", RuntimeWarning, stacklevel=2)
     return _ROOT[0]

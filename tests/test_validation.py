@@ -104,7 +104,7 @@ def test_bad_stimulus_parameters():
         stimulus.pulse(1.0, start=0.0, duration=-1.0)
     with pytest.raises(ValueError, match="sigma"):
         stimulus.white_noise(sigma=-1.0)
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(TypeError, match="seed"):
         stimulus.white_noise(seed=1.5)
 
 
