@@ -244,8 +244,9 @@ FIRST_RUN = """
     res = nl.simulate(models.HodgkinHuxley(), 10.0, t_stop=50.0)      # a shipped kernel
     assert res.spike_times.size > 0
     cell = models.ConductanceBasedNeuron(channels=(                    # a new kernel
-        models.Channel("Na", 110.0, 50.0, (GATE_M, GATE_H)),
-        models.Channel("K", 36.0, -77.0, (GATE_N,)), models.Channel("L", 0.3, -54.4)))
+        models.Channel("Na", 120.0, 50.0, (GATE_M, GATE_H)),
+        models.Channel("K", 36.0, -77.0, (GATE_N,)), models.Channel("L", 0.3, -54.4),
+        models.Channel("shunt", 0.05, -70.0)))
     assert nl.simulate(cell, 10.0, t_stop=50.0).spike_times.size > 0
     print(_jit.cache_root())
 """
