@@ -86,7 +86,7 @@ def _is_number(x) -> bool:
 
 
 #: Above these peak currents a stimulus is taken to be in the wrong unit (a warning).
-_PLAUSIBLE = {"pA": 1e5, "µA/cm²": 1e3, "mV/ms": 1e3}
+_PLAUSIBLE = {"pA": 1e5, "µA/cm²": 300.0, "mV/ms": 1e3}
 
 
 def _constant_currents(values, unit):

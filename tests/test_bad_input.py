@@ -117,6 +117,11 @@ error("time grid", "dt=0.5 ms too coarse for HH", lambda: nl.simulate(HH, 10.0, 
       "too coarse")
 error("time grid", "method='Euler'", lambda: nl.simulate(LIF, method="Euler"), "method")
 
+error("time grid", "reference_solution with dt=0.3", lambda: nl.reference_solution(HH, t_stop=40.0, dt=0.3),
+      "divide")
+error("seed", "reference_solution(seed=-1)", lambda: nl.reference_solution(HH, t_stop=1.0, seed=-1), "seed")
+error("reference", "rtol=0", lambda: nl.reference_solution(HH, t_stop=1.0, rtol=0.0), "rtol")
+
 # --- memory --------------------------------------------------------------------------------
 error("memory", "t_stop=1e9", lambda: nl.simulate(LIF, 300.0, t_stop=1e9), "GiB")
 error("memory", "a long batch of stimulus objects",
@@ -141,8 +146,8 @@ error("batch", "a string stimulus", lambda: nl.simulate(LIF, "300"), "stimulus")
 
 # --- implausible magnitudes -------------------------------------------------------------------
 documented("magnitude", "1e6 pA warns", lambda: nl.simulate(LIF, 1e6, t_stop=10.0), warned("far beyond"))
-documented("magnitude", "5000 µA/cm² into HH warns",
-           lambda: nl.simulate(HH, stimulus.step(5000.0, 1.0, 1.5), t_stop=5.0, method="exp_euler"),
+documented("magnitude", "500 µA/cm² into HH warns",
+           lambda: nl.simulate(HH, 500.0, t_stop=5.0),
            warned("µA/cm²"))
 error("magnitude", "divergence under a huge current blames the current",
       lambda: nl.simulate(HH, 1e7, t_stop=5.0), "current")
@@ -232,6 +237,16 @@ NFD = unicodedata.normalize("NFD", "JOSÉ-MÜLLER")
 answer("student id", "NFC and NFD forms are the same student",
        lambda: (mystery.izhikevich(NFC), mystery.izhikevich(NFD)),
        lambda pair: NFC != NFD and pair[0] == pair[1])
+error("student id", "an unknown problem", lambda: mystery.answers("s1", "bogus"), "kind")
+error("student id", "a number as salt", lambda: mystery.adex("s1", salt=2026), "salt")
+error("model", "a class instead of an instance", lambda: nl.simulate(models.LIF), "model")
+error("model", "a model name", lambda: nl.simulate("LIF"), "model")
+error("stimulus", "a step amplitude as text", lambda: stimulus.step("1", 0.0), "amplitude")
+error("stimulus", "pulse_train count=2.5", lambda: stimulus.pulse_train(1.0, 0.0, 1.0, 5.0, count=2.5),
+      "count")
+error("result", "indexing a single run", lambda: RUN[0], "batched")
+error("analysis", "classify_firing of a batch",
+      lambda: analysis.classify_firing(nl.simulate(LIF, [300.0, 400.0], t_stop=50.0)), "index")
 error("student id", "a number as id", lambda: mystery.adex(1234567), "string")
 error("student id", "an empty id", lambda: mystery.adex("   "), "empty")
 
