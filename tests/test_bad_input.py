@@ -274,3 +274,11 @@ if __name__ == "__main__":
     tally = counts()
     print(f"{len(CASES)} cases: " + ", ".join(f"{tally[k]} {k}" for k in
           ("clear error", "right answer", "documented behaviour", "still bad")))
+
+
+def test_progress_is_a_tqdm_bar(capsys):
+    nl.simulate(LIF, [300.0, 400.0], t_stop=50.0, progress=True)
+    err = capsys.readouterr().err
+    assert "simulating LIF" in err and "/2" in err
+    nl.simulate(LIF, [300.0, 400.0], t_stop=50.0, progress=False)
+    assert capsys.readouterr().err == ""
