@@ -87,10 +87,9 @@ def _resolve_dt_method(model, t_stop, dt, method):
     # semi-implicit Euler is as stable as forward Euler for these models
     limit = model.max_dt("euler" if method == "semi_implicit_euler" else method)
     dt = model.default_dt if dt is None else _check_dt(dt, limit)
-    time_grid(t_stop, dt)                      # checks t_stop and dt
-    t_stop = float(t_stop)
-    _check_stable(model, dt, method)
-    return t_stop, dt, method
+    _check_stable(model, dt, method)           # first: a too coarse step says so
+    time_grid(t_stop, dt)                      # checks t_stop, and that dt divides it
+    return float(t_stop), dt, method
 
 
 def _check_stable(model, dt, method):
@@ -126,10 +125,12 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
     stimulus : float, Stimulus, callable, ndarray or list
         The injected current (pA; µA/cm² for conductance-based models): a constant, a
         :mod:`neurolab.stimulus` object, a function ``I(t)`` of time in ms, or an array
-        of ``n`` samples on the grid. A list of these, or a 2-D array (batch × n), runs
-        as one vectorised batch.
+        of ``n`` samples on the grid. A list of these, or a 2-D array (batch × n; batch × 1
+        for constants), runs as one vectorised batch. A list of exactly ``n`` numbers is
+        refused as ambiguous (samples, or ``n`` constant currents?).
     t_stop : float
-        Duration (ms). The grid is ``t = dt * arange(n)``, ``n = round(t_stop/dt) + 1``.
+        Duration (ms). The grid is ``t = dt * arange(n)``, ``n = t_stop/dt + 1``; ``dt``
+        must divide ``t_stop`` (see :func:`time_grid`).
     dt : float, optional
         Time step (ms); the model's ``default_dt`` if omitted.
     method : {"euler", "exp_euler", "rk4", "semi_implicit_euler"}, optional
@@ -137,13 +138,19 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
         advanced exactly); classic Runge–Kutta 4; semi-implicit Euler (forward Euler
         that updates the variables in order, each from those already updated in the step:
         the scheme of Izhikevich's published code). The model's ``default_method`` if omitted.
-    seed : int, optional
+    seed : int, numpy SeedSequence or Generator, optional
         Seeds every noise stimulus that has no seed of its own; each run of a batch gets
         an independent stream. ``None`` draws fresh entropy.
     record : bool, default True
         Keep the traces; ``False`` keeps only spike times (fast sweeps).
     progress : bool, optional
-        Show progress on stderr; by default only for runs expected to take over ~2 s.
+        Show a progress bar (``tqdm``: a widget in notebooks, text on stderr); by default
+        only for runs expected to take over ~2 s. ``record`` and ``progress`` must be real
+        booleans (``record="no"`` is refused, not read as true).
+
+    Memory is estimated before anything is allocated: a run that cannot fit raises a
+    ``ValueError`` suggesting ``record=False``, a larger ``dt`` or a shorter run. A
+    stimulus above a plausible size (100 nA, 300 µA/cm²) gives a warning.
 
     Returns
     -------
