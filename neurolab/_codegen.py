@@ -333,10 +333,12 @@ def load(text: str, stem: str):
     copy in the user's kernel cache (written once, atomically)."""
     name = file_name(text, stem)
     with _LOCK, numba_cache() as cached:
+        if not cached:                            # no disk cache at all: compile from memory
+            return _from_memory(text, name)
         path = SHIPPED / name
         if not path.exists():
             folder = kernel_dir()
-            if folder is None or not cached:      # nowhere to write: compile from memory
+            if folder is None:
                 return _from_memory(text, name)
             path = folder / name
             if not path.exists():

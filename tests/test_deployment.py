@@ -6,7 +6,7 @@
 * a real package: ``python -m build`` (sdist, then the wheel from it) installed, not
   editable, into a clean venv, where unit tests pass and a first simulation writes nothing
   into site-packages; then, as a non-root user, a read-only install with and without a
-  writable home.
+  writable home, with ``NUMBA_CACHE_DIR``, and with nothing writable at all.
 
 Every subprocess has a timeout, so a hang fails the test instead of stalling CI. The
 package fixture costs about 35 s (a venv, dependencies from pip's cache); the tests here
@@ -255,9 +255,12 @@ FIRST_RUN = """
 def _first_run(python, env, user=None):
     site = _site_packages(python)
     before = _snapshot(site)
-    root = Path(ok(run(FIRST_RUN, python=python, env={"PYTHONPATH": "", **env}, user=user,
-                       cwd="/")).strip())
+    proc = run(FIRST_RUN, python=python, env={"PYTHONPATH": "", **env}, user=user, cwd="/")
+    root = Path(ok(proc).strip())
     assert _snapshot(site) == before, "the first run wrote into site-packages"
+    if str(root) == "None":                  # nothing writable: compiled in memory, and said so
+        assert "no writable cache folder" in proc.stderr
+        return root
     kernels = sorted(p.name for p in (root / "kernels").glob("*.py"))
     # HH came from the package (read-only); only the new structure was written
     assert kernels and not any(k.startswith("hodgkin_huxley") for k in kernels), kernels
@@ -289,7 +292,7 @@ def student():
         subprocess.run(["userdel", USER], check=False)
 
 
-@pytest.mark.parametrize("home", ["unwritable", "writable", "NUMBA_CACHE_DIR"])
+@pytest.mark.parametrize("home", ["unwritable", "writable", "NUMBA_CACHE_DIR", "nothing writable"])
 def test_read_only_install_as_a_student(installed, student, home):
     work, python = installed
     if not _runnable_by_others(str(python)):
@@ -304,10 +307,15 @@ def test_read_only_install_as_a_student(installed, student, home):
             env["HOME"] = str(folder)
         if home == "NUMBA_CACHE_DIR":
             env["NUMBA_CACHE_DIR"] = str(folder / "numba")
+        if home == "nothing writable":       # the temp folder's neurolab-<user> is not theirs
+            env["TMPDIR"] = str(folder / "shared")
+            (folder / "shared" / f"neurolab-{USER}").mkdir(parents=True)
+            os.chmod(folder / "shared", 0o1777)
         root = _first_run(python, env, user=student)
         expected = {"unwritable": folder / f"neurolab-{USER}",
                     "writable": folder / ".cache" / "neurolab",
-                    "NUMBA_CACHE_DIR": folder / "numba" / "neurolab"}[home]
+                    "NUMBA_CACHE_DIR": folder / "numba" / "neurolab",
+                    "nothing writable": Path("None")}[home]
         assert root == expected
     finally:
         shutil.rmtree(folder, ignore_errors=True)
