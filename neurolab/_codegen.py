@@ -353,6 +353,7 @@ def load(text: str, stem: str):
 
 def _from_memory(text: str, name: str):
     module = types.ModuleType(f"neurolab._generated.{name[:-3]}")
+    sys.modules[module.__name__] = module       # numba looks its globals up by module name
     exec(compile(text.replace("cache=True", "cache=False"), f"<neurolab kernel {name}>", "exec"),
          module.__dict__)
     return module

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import sys
+import warnings
 
 import numpy as np
 
@@ -40,10 +42,12 @@ _SMALLEST_DT = 1e-4      # ms; smaller steps are taken for seconds given by mist
 
 
 def time_grid(t_stop: float, dt: float) -> np.ndarray:
-    """The simulation grid ``dt * arange(n)`` with ``n = t_stop / dt + 1`` points (ms).
+    """The simulation grid ``dt * arange(n)`` (ms): every multiple of ``dt`` up to ``t_stop``.
 
-    ``dt`` must divide ``t_stop`` (to 1e-6 of a step), so that the grid ends exactly at
-    ``t_stop``; otherwise a ``ValueError`` suggests a ``t_stop`` or ``dt`` that does.
+    When ``dt`` divides ``t_stop`` (to 1e-6 of a step) the grid ends exactly at ``t_stop``
+    and ``n = t_stop / dt + 1``. Otherwise it ends at the last multiple of ``dt`` before
+    ``t_stop`` (never after it), and a ``UserWarning`` says where and how to get a grid
+    that ends at ``t_stop``.
     """
     t_stop = check.finite("t_stop", t_stop, "ms")
     if t_stop <= 0:
@@ -52,16 +56,26 @@ def time_grid(t_stop: float, dt: float) -> np.ndarray:
     if dt > t_stop:
         raise ValueError(f"dt={dt:g} ms is longer than t_stop={t_stop:g} ms.")
     steps = t_stop / dt
-    whole = round(steps)
-    if abs(steps - whole) > 1e-6:
-        below, above = math.floor(steps), math.ceil(steps)
-        raise ValueError(
-            f"dt={dt:g} ms does not divide t_stop={t_stop:g} ms ({steps:.6g} steps), so the grid "
-            f"would not end at t_stop. Use t_stop={below * dt:.10g} or {above * dt:.10g} ms, "
-            f"or dt={t_stop / above:.6g} ms.")
+    whole = math.floor(steps + 1e-6)
     check.memory(8.0 * (whole + 1), f"a time grid of {whole + 1:.4g} points (t_stop={t_stop:g} ms, dt={dt:g} ms)",
                  "use a shorter t_stop or a larger dt.")
+    if steps - whole > 1e-6:
+        above = whole + 1
+        warnings.warn(
+            f"dt={dt:g} ms does not divide t_stop={t_stop:g} ms ({steps:.6g} steps): the grid "
+            f"ends at {whole * dt:.10g} ms, the last step before t_stop. For a grid that ends at "
+            f"t_stop, use dt={t_stop / above:.6g} ms, or t_stop={whole * dt:.10g} or "
+            f"{above * dt:.10g} ms.", UserWarning, stacklevel=_caller_level())
     return dt * np.arange(whole + 1)
+
+
+def _caller_level() -> int:
+    """The stacklevel of the first frame outside neurolab (so a warning names user code)."""
+    frame, level = sys._getframe(1), 1
+    package = __name__.rsplit(".", 1)[0] + "."
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _as_batch(x):
@@ -88,8 +102,8 @@ def _resolve_dt_method(model, t_stop, dt, method):
     limit = model.max_dt("euler" if method == "semi_implicit_euler" else method)
     dt = model.default_dt if dt is None else _check_dt(dt, limit)
     _check_stable(model, dt, method)           # first: a too coarse step says so
-    time_grid(t_stop, dt)                      # checks t_stop, and that dt divides it
-    return float(t_stop), dt, method
+    t = time_grid(t_stop, dt)                  # checks t_stop (and warns if dt does not divide it)
+    return float(t[-1]), dt, method            # the grid's end: time_grid(t_stop, dt) gives t again
 
 
 def _check_stable(model, dt, method):
@@ -129,8 +143,9 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
         for constants), runs as one vectorised batch. A list of exactly ``n`` numbers is
         refused as ambiguous (samples, or ``n`` constant currents?).
     t_stop : float
-        Duration (ms). The grid is ``t = dt * arange(n)``, ``n = t_stop/dt + 1``; ``dt``
-        must divide ``t_stop`` (see :func:`time_grid`).
+        Duration (ms). The grid is ``t = dt * arange(n)``, ``n = t_stop/dt + 1``; if ``dt``
+        does not divide ``t_stop`` the run ends at the last step before it, with a
+        warning (see :func:`time_grid`).
     dt : float, optional
         Time step (ms); the model's ``default_dt`` if omitted.
     method : {"euler", "exp_euler", "rk4", "semi_implicit_euler"}, optional
