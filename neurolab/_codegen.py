@@ -5,8 +5,9 @@ Design, and why it is both cached and fast
 A model states its equations as :class:`~neurolab.models.Equations` (Python expressions
 for ``dy/dt = A*y + B``, a threshold, a reset). :func:`kernel` fills them into the one
 template below, for one integration method, and writes the result as a real module
-``<name>_<method>_<hash>.py`` in a kernel folder (``neurolab/_generated`` when the
-package folder is writable, else ``~/.cache/neurolab``). Its functions are compiled
+``<name>_<method>_<hash>.py`` in the user's kernel cache (``~/.cache/neurolab/kernels``
+on Linux; see :func:`neurolab._jit.cache_root`), unless the package ships that file in
+``neurolab/_generated``, which is then used read-only. Its functions are compiled
 with numba's ``cache=True``, so a new process loads them from disk instead of compiling;
 numba cannot cache a kernel that receives the right-hand side as an argument or is built
 as a closure (about 1.6 s of compilation for HH in every process).
@@ -26,12 +27,18 @@ over ``[t_k, t_k + dt)``.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import re
+import sys
+import tempfile
+import threading
+import types
 from pathlib import Path
 
+from ._jit import cache_root, numba_cache
 from .models._base import Equations
 
 TEMPLATE_VERSION = 3
@@ -297,15 +304,19 @@ def source(eq: Equations, method: str) -> str:
 
 
 # --- writing and loading kernel modules ---------------------------------------------------
+# Kernel sources shipped inside the package (``neurolab/_generated``, made by
+# tools/ship_kernels.py before a wheel is built) are imported read-only; any other kernel
+# is written to the user's cache (see neurolab._jit.cache_root). Nothing is ever written
+# into the package folder.
+SHIPPED = Path(__file__).parent / "_generated"
 _LOADED: dict = {}
+_LOCK = threading.RLock()        # one writer and importer per process
 
 
-def _kernel_dir() -> Path:
-    here = Path(__file__).parent / "_generated"
-    if os.access(here.parent, os.W_OK):
-        return here
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "neurolab" / "kernels"
+def kernel_dir() -> Path | None:
+    """The folder new kernel sources are written to (None if nothing is writable)."""
+    root = cache_root()
+    return None if root is None else root / "kernels"
 
 
 def kernel(eq: Equations, method: str):
@@ -313,23 +324,68 @@ def kernel(eq: Equations, method: str):
     key = (eq, method)
     module = _LOADED.get(key)
     if module is None:
-        module = _LOADED[key] = load(source(eq, method), f"{eq.name}_{method}")
+        with _LOCK:
+            module = _LOADED.get(key)
+            if module is None:
+                module = _LOADED[key] = load(source(eq, method), f"{eq.name}_{method}")
     return module
 
 
-def load(text: str, stem: str):
-    """Write generated module ``text`` to the kernel folder (named by its hash) and import it."""
+def kernel_file(eq: Equations, method: str) -> tuple[str, str]:
+    """``(file name, source)`` of the kernel module :func:`kernel` loads or writes."""
+    text = source(eq, method)
+    return file_name(text, f"{eq.name}_{method}"), text
+
+
+def file_name(text: str, stem: str) -> str:
+    """``<stem>_<hash>.py``: the hash covers the source and :mod:`neurolab._math`."""
     digest = hashlib.sha256(text.encode())
     digest.update((Path(__file__).parent / "_math.py").read_bytes())
-    folder = _kernel_dir()
-    stem = re.sub(r"\W", "_", stem).lower()
-    path = folder / f"{stem}_{digest.hexdigest()[:16]}.py"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(text)
-        os.replace(partial, path)      # atomic: a parallel process never sees half a file
-    spec = importlib.util.spec_from_file_location(f"neurolab._generated.{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem).lower()}_{digest.hexdigest()[:16]}.py"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that no reader ever sees half a file: a uniquely
+    named temporary file in the same folder, then ``os.replace`` (atomic), so threads and
+    processes writing the same kernel at once cannot collide."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+
+
+def load(text: str, stem: str):
+    """Import generated module ``text``: the shipped copy if the package has it, else a
+    copy in the user's kernel cache (written once, atomically)."""
+    name = file_name(text, stem)
+    with _LOCK, numba_cache() as cached:
+        if not cached:                            # no disk cache at all: compile from memory
+            return _from_memory(text, name)
+        path = SHIPPED / name
+        if not path.exists():
+            folder = kernel_dir()
+            if folder is None:
+                return _from_memory(text, name)
+            path = folder / name
+            if not path.exists():
+                write_atomically(path, text)
+        spec = importlib.util.spec_from_file_location(f"neurolab._generated.{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        # registered, so that numba can find the module again when it loads a cached kernel
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+def _from_memory(text: str, name: str):
+    module = types.ModuleType(f"neurolab._generated.{name[:-3]}")
+    sys.modules[module.__name__] = module       # numba looks its globals up by module name
+    exec(compile(text.replace("cache=True", "cache=False"), f"<neurolab kernel {name}>", "exec"),
+         module.__dict__)
     return module

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+
+import numpy as np
 
 # How to convert an SI value to each of neurolab's units, and what the SI unit is called.
 _SI = {
@@ -94,3 +97,64 @@ def fields(model, *, strictly_positive=None, at_least_zero=None, in_mV=(), any_r
             object.__setattr__(model, name, rule(name, getattr(model, name), unit))
     for name in in_mV:
         object.__setattr__(model, name, potential(name, getattr(model, name)))
+
+
+def flag(name: str, value, *, optional: bool = False):
+    """A real boolean (``True``/``False``; also ``None`` when ``optional``).
+
+    Strings such as ``"no"`` are truthy in Python, so they are refused, not guessed."""
+    if value is None and optional:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    allowed = "True, False or None" if optional else "True or False"
+    raise TypeError(f"{name}={value!r} must be {allowed}, not {type(value).__name__}.")
+
+
+def integer(name: str, value, *, minimum: int | None = None) -> int:
+    """A whole number (a Python or NumPy integer; not a bool, not 2.7)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}={value!r} must be a whole number, not {type(value).__name__}.")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def check_seed(seed, name: str = "seed"):
+    """Check a seed for NumPy's random generators and return it unchanged.
+
+    Accepted: ``None`` (fresh entropy), a non-negative integer, a
+    ``numpy.random.SeedSequence`` or a ``numpy.random.Generator``. Everything else (``-1``,
+    ``1.5``, ``"abc"``, ``True``) raises a ``TypeError``/``ValueError`` naming ``name``.
+    Shared by :func:`neurolab.simulate`, the noise stimuli and :class:`neurolab.Network`.
+    """
+    if seed is None or isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name}={seed!r} must be a non-negative whole number (such as 42), a "
+                        f"numpy SeedSequence or Generator, or None; not {type(seed).__name__}.")
+    if seed < 0:
+        raise ValueError(f"{name}={seed} must be a non-negative whole number (such as 42) or None.")
+    return int(seed)
+
+
+def spawn_seeds(seed, count: int) -> list:
+    """``count`` independent seeds (SeedSequences or Generators) derived from ``seed``."""
+    seed = check_seed(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed.spawn(count)
+    if not isinstance(seed, np.random.SeedSequence):
+        seed = np.random.SeedSequence(seed)
+    return seed.spawn(count)
+
+
+def memory(nbytes: float, what: str, advice: str) -> None:
+    """Refuse an allocation of ``nbytes`` that cannot fit, before numpy tries it."""
+    try:
+        limit = 0.5 * os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        limit = 4 * 2 ** 30
+    if nbytes > limit:
+        raise ValueError(f"{what} would need {nbytes / 2 ** 30:.3g} GiB of memory, more than half "
+                         f"of this machine's {2 * limit / 2 ** 30:.3g} GiB; {advice}")

@@ -2,6 +2,15 @@
 
 Times are in ms and rates in Hz throughout. Every function takes plain arrays, so it
 works on any model's :class:`~neurolab.Result` as well as on data from elsewhere.
+
+Spike trains are checked, not repaired: a train must be a 1-D sequence of finite times in
+strictly increasing order (as :func:`neurolab.simulate` returns them). NaN or infinite
+times, unsorted or repeated times raise a ``ValueError`` that says how to fix the data
+(``np.sort``, ``np.unique``); sorting silently could hide a bug in how it was made.
+Trains with 0 or 1 spikes are valid: they have no ISIs (:func:`isi` returns an empty
+array), a :func:`firing_rate` (0 or 1 spike over the window), a :func:`steady_rate` and
+:func:`first_isi_rate` of 0 Hz, and a :func:`cv` and :func:`adaptation_index` of NaN
+(undefined: fewer than two ISIs).
 """
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from .phase_plane import Equilibrium, equilibria  # noqa: F401  (documented in neurolab.phase_plane)
 
-__all__ = ["spike_times", "isi", "firing_rate", "steady_rate", "first_isi_rate", "cv",
+__all__ = ["spike_times", "spike_train", "isi", "firing_rate", "steady_rate", "first_isi_rate", "cv",
            "adaptation_index", "classify_firing", "FiringPattern", "vector_field", "nullclines",
            "fixed_points"]
 
@@ -25,30 +34,68 @@ def spike_times(t, v, threshold: float = 0.0) -> np.ndarray:
     return t[k] + (threshold - v[k]) / (v[k + 1] - v[k]) * (t[k + 1] - t[k])
 
 
+def spike_train(spikes, name: str = "spikes") -> np.ndarray:
+    """``spikes`` as a checked 1-D float array of strictly increasing finite times (ms)."""
+    if isinstance(spikes, (str, bytes)) or hasattr(spikes, "spike_times"):
+        hint = " (use result.spike_times)" if hasattr(spikes, "spike_times") else ""
+        raise TypeError(f"{name} must be an array of spike times in ms, not "
+                        f"{type(spikes).__name__}{hint}.")
+    try:
+        s = np.asarray(spikes, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of spike times in ms (numbers).") from None
+    if s.ndim == 0:
+        s = s.reshape(1)
+    if s.ndim != 1:
+        raise ValueError(f"{name} must be one spike train (a 1-D array of times), got shape "
+                         f"{s.shape}; for a batch, pass one train at a time.")
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"{name} holds a non-finite time ({s[~np.isfinite(s)][0]}); "
+                         "spike times must be finite numbers in ms.")
+    steps = np.diff(s)
+    if np.any(steps < 0):
+        raise ValueError(f"{name} is not in increasing order (at index {int(np.argmax(steps < 0)) + 1}); "
+                         "sort it first with np.sort(spikes).")
+    if np.any(steps == 0):
+        raise ValueError(f"{name} holds the same time twice ({s[1:][steps == 0][0]:g} ms); a "
+                         "neuron cannot spike twice at once: remove repeats with np.unique(spikes).")
+    return s
+
+
+def _window(start, stop):
+    start = float(start)
+    stop = float(stop)
+    if not (np.isfinite(start) and np.isfinite(stop)):
+        raise ValueError(f"start={start} and stop={stop} ms must be finite.")
+    if not stop > start:
+        raise ValueError(f"stop={stop} ms must be after start={start} ms.")
+    return start, stop
+
+
 def isi(spikes) -> np.ndarray:
-    """Inter-spike intervals (ms)."""
-    return np.diff(np.asarray(spikes, dtype=float))
+    """Inter-spike intervals (ms); empty for 0 or 1 spike."""
+    return np.diff(spike_train(spikes))
 
 
 def firing_rate(spikes, start: float, stop: float) -> float:
     """Number of spikes in [start, stop) divided by its duration (Hz)."""
-    if not stop > start:
-        raise ValueError(f"stop={stop} ms must be after start={start} ms.")
-    s = np.asarray(spikes, dtype=float)
+    start, stop = _window(start, stop)
+    s = spike_train(spikes)
     return 1000.0 * np.count_nonzero((s >= start) & (s < stop)) / (stop - start)
 
 
 def steady_rate(spikes, start: float, stop: float) -> float:
     """Rate (Hz) from the mean ISI in the second half of [start, stop]; 0 if fewer than
     two spikes fall there (a neuron that fired a few spikes and fell silent)."""
-    s = np.asarray(spikes, dtype=float)
+    start, stop = _window(start, stop)
+    s = spike_train(spikes)
     late = s[(s >= 0.5 * (start + stop)) & (s <= stop)]
     return 1000.0 / np.mean(np.diff(late)) if late.size >= 2 else 0.0
 
 
 def first_isi_rate(spikes) -> float:
     """1 / first ISI (Hz); 0 with fewer than two spikes."""
-    s = np.asarray(spikes, dtype=float)
+    s = spike_train(spikes)
     return 1000.0 / (s[1] - s[0]) if s.size >= 2 else 0.0
 
 
@@ -127,7 +174,7 @@ def classify_firing(spikes, start: float | None = None, stop: float | None = Non
             stop = (result.t[min(changed[-1] + 1, result.t.size - 1)] if changed.size
                     else result.t_stop)
         spikes = result.spike_times
-    s = np.asarray(spikes, dtype=float)
+    s = spike_train(spikes)
     start = 0.0 if start is None else float(start)
     stop = (s[-1] if s.size else start + 1.0) if stop is None else float(stop)
     s = s[(s >= start) & (s <= stop)]

@@ -14,7 +14,8 @@ same numbers, *measured* on the same neuron by the library's own tools.
 
 Properties:
 
-* **Deterministic.** The id (stripped of surrounding spaces, case-folded) is hashed with
+* **Deterministic.** The id (stripped of surrounding spaces, case-folded, in Unicode
+  normal form NFC, so that an accented letter typed either way is the same id) is hashed with
   SHA-256 together with the problem's name and an optional ``salt``; the hash seeds a NumPy
   ``Generator``. The same id gives the same neuron on every machine and in every session
   (Python's own ``hash()`` is salted per process and is not used).
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
@@ -117,7 +119,9 @@ def _normalise(student_id) -> str:
     if not isinstance(student_id, str):
         raise TypeError(f"the student id must be a string, such as \"s1234567\", not "
                         f"{type(student_id).__name__}; set STUDENT_ID = \"...\" to your id.")
-    normalised = student_id.strip().casefold()
+    # the same id typed on two keyboards may differ in Unicode form (é as one character or
+    # as e + accent): compare the NFC forms, before and after case-folding
+    normalised = unicodedata.normalize("NFC", unicodedata.normalize("NFC", student_id).strip().casefold())
     if not normalised:
         raise ValueError("the student id is empty; set it to your id, such as \"s1234567\".")
     if normalised == PLACEHOLDER_ID:

@@ -16,6 +16,26 @@ def _units(result):
     return model.units
 
 
+def _check_result(result, state):
+    from .result import Result
+
+    if not isinstance(result, Result):
+        raise TypeError(f"result must be what neurolab.simulate returns (a Result), not "
+                        f"{type(result).__name__}.")
+    if result._trace is None:
+        raise ValueError("this run was made with record=False, so it has no traces to plot; "
+                         "simulate again with record=True.")
+    if state is None:
+        return None
+    names = [state] if isinstance(state, str) else list(state)
+    unknown = [name for name in names if name not in result.state]
+    if unknown:
+        raise ValueError(f"state {unknown[0]!r} is not a state variable of "
+                         f"{type(result.model[0] if result.batched else result.model).__name__}; "
+                         f"it has {', '.join(map(repr, result.state))}.")
+    return names
+
+
 def plot_trace(result, *, state=None, show_stimulus=True, title=None, ax=None):
     """Membrane potential over time (spikes marked), with the stimulus below it.
 
@@ -30,6 +50,7 @@ def plot_trace(result, *, state=None, show_stimulus=True, title=None, ax=None):
     ax : matplotlib Axes, optional
         Draw only the voltage, into this Axes.
     """
+    state = _check_result(result, state)
     units = _units(result)
     runs = [result[i] for i in range(len(result))] if result.batched else [result]
     if ax is not None:
@@ -70,9 +91,22 @@ def plot_fi(currents, rates, *, labels=None, current_unit="pA", title=None, ax=N
 
     ``rates`` may be one array or a list of arrays (several curves, named by ``labels``).
     """
+    currents = np.asarray(currents, dtype=float)
+    if currents.ndim != 1 or currents.size == 0:
+        raise ValueError(f"currents must be a non-empty 1-D sequence of numbers, got shape {currents.shape}.")
+    try:
+        rates_list = [np.asarray(rates, dtype=float)] if np.ndim(rates) == 1 else \
+            [np.asarray(r, dtype=float) for r in rates]
+    except (TypeError, ValueError):
+        raise TypeError("rates must be an array of firing rates (Hz), or a list of such arrays.") from None
+    for r in rates_list:
+        if r.shape != currents.shape:
+            raise ValueError(f"rates of shape {r.shape} do not match the {currents.size} currents; "
+                             "give one rate per current (a list of arrays for several curves).")
+    if labels is not None and len(labels) != len(rates_list):
+        raise ValueError(f"{len(labels)} labels for {len(rates_list)} curves.")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 4))
-    rates_list = [rates] if np.ndim(rates[0]) == 0 else list(rates)
     for i, r in enumerate(rates_list):
         ax.plot(currents, r, "o-", ms=3, label=None if labels is None else labels[i])
     ax.set_xlabel(f"injected current ({current_unit})")

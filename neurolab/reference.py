@@ -6,7 +6,7 @@ import numpy as np
 from . import _codegen
 from . import _validation as check
 from .result import Result
-from .simulate import _check_model, _sample, time_grid
+from .simulate import _check_dt, _check_model, _sample, time_grid
 
 __all__ = ["reference_solution"]
 
@@ -45,12 +45,14 @@ def reference_solution(model, stimulus=0.0, t_stop=100.0, dt=None, *, rtol=1e-10
         raise ValueError(f"{type(model).__name__} resets after each spike, so its trajectory "
                          "is not one smooth solution; reference_solution is for models "
                          "without a reset (conductance-based models, the passive membrane).")
-    t_stop = check.positive("t_stop", t_stop, "ms")
-    dt = model.default_dt if dt is None else check.positive("dt", dt, "ms")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if not 0 < check.finite(name, value, "(relative)" if name == "rtol" else "(state units)") < 1:
+            raise ValueError(f"{name}={value:g} must be between 0 and 1 (such as 1e-10).")
+    dt = model.default_dt if dt is None else _check_dt(dt)
     t = time_grid(t_stop, dt)
     n = t.size
-    current = np.broadcast_to(_sample(stimulus, t, dt, np.random.SeedSequence(seed),
-                                      model.units.current), (n,))
+    stream = check.spawn_seeds(seed, 1)[0]
+    current = np.broadcast_to(_sample(stimulus, t, dt, stream, model.units.current), (n,))
     derivative = _codegen.kernel(eq, "euler").derivative
     params = model.parameters()
     events = None

@@ -6,6 +6,17 @@ import numpy as np
 from . import analysis
 
 
+class States(dict):
+    """The traces by state name; an unknown name lists the known ones."""
+
+    def __missing__(self, name):
+        if not self:
+            raise KeyError("this run was made with record=False and kept no traces; simulate "
+                           "again with record=True.")
+        raise KeyError(f"{name!r} is not a state variable here; the states are "
+                       f"{', '.join(map(repr, self))}.")
+
+
 class Result:
     """What :func:`neurolab.simulate` returns.
 
@@ -41,7 +52,8 @@ class Result:
         names = model[0].state_names if batched else model.state_names
         self._trace = trace
         # trace is variable-major, (S, [batch,] n): each variable is a contiguous view
-        self.state = {} if trace is None else {name: trace[i] for i, name in enumerate(names)}
+        self.state = States() if trace is None else States(
+            (name, trace[i]) for i, name in enumerate(names))
         self.spike_times = spike_times if batched else spike_times[0]
         I = np.broadcast_to(current, (current.shape[0], t.size))
         self.I = I if batched else I[0]

@@ -169,9 +169,7 @@ class _Noise(_Window):
         super().__init__(start, stop)
         self.mean = check.finite("mean", mean, "current units")
         self.sigma = check.nonnegative("sigma", sigma, "current units")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed={seed!r} must be a non-negative integer or None.")
-        self.seed = seed
+        self.seed = check.check_seed(seed)
 
     def _rng(self, rng):
         if self.seed is not None:             # a stimulus's own seed wins
@@ -254,8 +252,9 @@ def white_noise(mean: float = 0.0, sigma: float = 1.0, seed: int | None = None,
         Mean current μ (pA or µA/cm²).
     sigma : float
         Noise intensity σ (pA·√ms or µA/cm²·√ms).
-    seed : int or None
-        Seed of this stimulus's own random generator; ``None`` lets
+    seed : int, numpy SeedSequence or Generator, or None
+        Seed of this stimulus's own random generator (checked like every seed, by
+        :func:`neurolab._validation.check_seed`); ``None`` lets
         ``simulate(seed=...)`` seed it (or draws fresh entropy). A seeded stimulus is the
         same current wherever it is used, so a batch that repeats it repeats the same
         noise; for independent runs leave ``seed=None`` and pass ``simulate(seed=...)``,

@@ -20,7 +20,7 @@ INSTALL_CELL = '''# Installs neurolab when the notebook runs on its own (Colab, 
 try:
     import neurolab
 except ImportError:
-    %pip install --quiet "neurolab @ git+https://github.com/neurolab-course/neurolab.git"'''
+    %pip install --quiet "neurolab-course @ git+https://github.com/neurolab-course/neurolab.git"'''
 
 
 @pytest.mark.parametrize("dt", [0.1, 1.0, 5.0, 18.0])

@@ -69,7 +69,7 @@ def test_unknown_method():
 
 
 def test_stimulus_array_of_the_wrong_length_says_the_grid_size():
-    with pytest.raises(ValueError, match=r"n = round\(t_stop / dt\) \+ 1 = 101"):
+    with pytest.raises(ValueError, match=r"n = t_stop / dt \+ 1 = 101"):
         nl.simulate(models.LIF(), np.zeros(100), t_stop=10.0, dt=0.1)
 
 
@@ -104,7 +104,7 @@ def test_bad_stimulus_parameters():
         stimulus.pulse(1.0, start=0.0, duration=-1.0)
     with pytest.raises(ValueError, match="sigma"):
         stimulus.white_noise(sigma=-1.0)
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(TypeError, match="seed"):
         stimulus.white_noise(seed=1.5)
 
 

@@ -268,6 +268,16 @@ class ConductanceBased(Model):
         check.fields(self, strictly_positive={"C": "µF/cm²"},
                      in_mV=("spike_threshold",) + (() if self.V_init is None else ("V_init",)))
 
+    def _check_threshold(self):
+        """An action potential peaks below the highest reversal potential of its
+        voltage-gated channels: a spike threshold above it would count no spikes at all."""
+        top = max((c for c in self.channels if c.g > 0 and c.gates), key=lambda c: c.E, default=None)
+        if top is not None and self.spike_threshold >= top.E:
+            raise ValueError(f"spike_threshold={self.spike_threshold:g} mV is not below the highest "
+                             f"reversal potential (E of channel {top.name!r} = {top.E:g} mV), which "
+                             f"an action potential never reaches: no spike would be counted. Use a "
+                             f"threshold between rest and the spike's peak (0 mV is usual).")
+
 
 @dataclass(frozen=True)
 class ConductanceBasedNeuron(ConductanceBased):
@@ -306,6 +316,7 @@ class ConductanceBasedNeuron(ConductanceBased):
         if len(set(names)) != len(names) or "V" in names:
             raise ValueError(f"gate names must be unique and not 'V'; got {names}.")
         self._check_common()
+        self._check_threshold()
 
     def add(self, channel: Channel) -> "ConductanceBasedNeuron":
         """This neuron with one more channel (the step-by-step build-up uses this)."""

@@ -142,6 +142,12 @@ class HodgkinHuxley(ConductanceBased):
         self._check_common()
         check.fields(self, at_least_zero=dict.fromkeys(("g_Na", "g_K", "g_L"), "mS/cm²"),
                      in_mV=("E_Na", "E_K", "E_L"))
+        check.ordered("E_K", self.E_K, "E_Na", self.E_Na, "mV")
+        if 0 < self.g_Na < 1 and 0 < self.g_K < 1:
+            raise ValueError(f"g_Na={self.g_Na:g} and g_K={self.g_K:g} mS/cm² are about 1000 times "
+                             f"below the squid axon's (120 and 36 mS/cm²): they look like S/cm². "
+                             f"Did you mean g_Na={self.g_Na * 1e3:g}, g_K={self.g_K * 1e3:g} (mS/cm²)?")
+        self._check_threshold()
 
     @property
     def channels(self) -> tuple[Channel, ...]:
