@@ -38,13 +38,19 @@ SUPPORTED = ("NEST runs LIF and AdEx populations coupled by conductance-based Ex
 
 
 def _nest(threads=1):
-    """Import NEST after numba's OpenMP runtime: the NEST wheel brings its own, and if that
-    one is loaded first, NEST hangs as soon as it runs on two threads in the same process."""
+    """Import NEST after numba has started its threads. The NEST wheel brings its own
+    OpenMP runtime; if numba uses OpenMP too (its ``omp`` layer) and NEST's is loaded first,
+    NEST hangs as soon as it runs on two threads. With the ``tbb`` layer neurolab chooses
+    (see :mod:`neurolab._jit`) the order does not matter (checked: nest imported first,
+    two threads)."""
     import sys
 
     from numba.np.ufunc import parallel
 
-    if "nest" in sys.modules and not parallel._is_initialized and threads > 1:
+    from ._jit import THREADING_LAYER
+
+    if ("nest" in sys.modules and not parallel._is_initialized and threads > 1
+            and THREADING_LAYER != "tbb"):
         raise RuntimeError("NEST was imported before neurolab started its threads, and the two "
                            "OpenMP runtimes would hang on more than one thread: import "
                            "neurolab before nest (restart the kernel), or use threads=1.")
