@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _netgen
 from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
+from ._jit import parallel_lock
 from .simulate import _resolve_dt_method, _sample, time_grid
 
 
@@ -173,7 +174,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):
-                status = module.run(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
+                with parallel_lock:     # numba's workqueue layer runs one parallel region at a time
+                    status = module.run(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
                 if bar is not None:
                     bar.update(min(n, k0 + chunk) * dt - bar.n)
                 if status != 0:

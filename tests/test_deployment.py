@@ -105,6 +105,34 @@ def test_two_threads_at_once_give_the_serial_results(layer):
     ok(run(TWO_THREADS, env=env, timeout=240))
 
 
+NETWORK_FORK_AND_THREADS = """
+    import multiprocessing, threading
+    from neurolab import circuits
+    def spikes(seed, threads=1):
+        res = circuits.coba(400, seed=seed).run(100.0, dt=0.1, threads=threads)
+        return [sorted(map(float, s)) for s in res["E"].spike_times[:50]]
+    parallel = spikes(1, threads=2)               # a parallel network run (numba prange)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        forked = pool.map(spikes, [1, 2])
+    assert forked == [parallel, spikes(2)]        # a forked child neither hangs nor differs
+    out = {}
+    def work(name):
+        out[name] = spikes(1, threads=2)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert out[0] == parallel and out[1] == parallel
+"""
+
+
+@pytest.mark.parametrize("layer", [None, "workqueue"], ids=["neurolab's choice", "workqueue"])
+def test_network_runs_in_threads_and_in_a_forked_child(layer):
+    """Network.run: two threads at once give the serial spikes, and a fork pool after a
+    parallel network run neither hangs nor changes the result."""
+    env = {"NUMBA_NUM_THREADS": "2"} | ({"NUMBA_THREADING_LAYER": layer} if layer else {})
+    ok(run(NETWORK_FORK_AND_THREADS, env=env, timeout=300))
+
+
 # --- 2. concurrent first runs -----------------------------------------------------------
 def test_atomic_writes_from_many_threads(tmp_path):
     path = tmp_path / "kernel.py"
