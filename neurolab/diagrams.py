@@ -75,6 +75,25 @@ def _rails_and_source(d, elm, x_right: float, top: float, bottom: float, source_
     d.add(elm.Label().at((x_right / 2, bottom - 0.5)).label("outside"))
 
 
+def _membrane_circuit(width: float, branches):
+    """C on the left, then one conductance-and-battery branch per ``branches`` item
+    ``(conductance label, battery label, variable?)``, then the current source."""
+    schemdraw, elm = _schemdraw()
+    fig, ax = _circuit_axes(width, 3.4 if len(branches) == 1 else 3.6)
+    top, bottom, step = 0.0, -2 * _UNIT, 2.6
+    with schemdraw.Drawing(canvas=ax, show=False) as d:
+        d.config(fontsize=12)
+        d.add(elm.Dot().at((0.0, top)))
+        d.add(elm.Capacitor().at((0.0, top)).down().toy(bottom).label("$C$", loc="bottom"))
+        d.add(elm.Dot().at((0.0, bottom)))
+        for k, (conductance, battery, variable) in enumerate(branches, start=1):
+            _branch(d, elm, k * step, top, bottom, conductance, battery, variable)
+        _rails_and_source(d, elm, (len(branches) + 1) * step, top, bottom, "$I(t)$")
+    _finish_circuit(d, ax)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
+    return fig
+
+
 def rc_circuit():
     """The passive membrane as an RC circuit: C dV/dt = -g_L (V - E_L) + I.
 
@@ -82,19 +101,7 @@ def rc_circuit():
     -------
     matplotlib.figure.Figure
     """
-    schemdraw, elm = _schemdraw()
-    fig, ax = _circuit_axes(5.0, 3.4)
-    top, bottom, step = 0.0, -2 * _UNIT, 2.6
-    with schemdraw.Drawing(canvas=ax, show=False) as d:
-        d.config(fontsize=12)
-        d.add(elm.Dot().at((0.0, top)))
-        d.add(elm.Capacitor().at((0.0, top)).down().toy(bottom).label("$C$", loc="bottom"))
-        d.add(elm.Dot().at((0.0, bottom)))
-        _branch(d, elm, step, top, bottom, "$g_L$", "$E_L$")
-        _rails_and_source(d, elm, 2 * step, top, bottom, "$I(t)$")
-    _finish_circuit(d, ax)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
-    return fig
+    return _membrane_circuit(5.0, [("$g_L$", "$E_L$", False)])
 
 
 def hh_circuit():
@@ -107,22 +114,8 @@ def hh_circuit():
     -------
     matplotlib.figure.Figure
     """
-    schemdraw, elm = _schemdraw()
-    fig, ax = _circuit_axes(8.0, 3.6)
-    top, bottom, step = 0.0, -2 * _UNIT, 2.6
-    with schemdraw.Drawing(canvas=ax, show=False) as d:
-        d.config(fontsize=12)
-        d.add(elm.Dot().at((0.0, top)))
-        d.add(elm.Capacitor().at((0.0, top)).down().toy(bottom).label("$C$", loc="bottom"))
-        d.add(elm.Dot().at((0.0, bottom)))
-        branches = (("$\\bar g_{Na} m^3 h$", "$E_{Na}$", True), ("$\\bar g_K n^4$", "$E_K$", True),
-                    ("$g_L$", "$E_L$", False))
-        for k, (conductance, battery, variable) in enumerate(branches, start=1):
-            _branch(d, elm, k * step, top, bottom, conductance, battery, variable)
-        _rails_and_source(d, elm, 4 * step, top, bottom, "$I(t)$")
-    _finish_circuit(d, ax)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
-    return fig
+    return _membrane_circuit(8.0, [("$\\bar g_{Na} m^3 h$", "$E_{Na}$", True),
+                                   ("$\\bar g_K n^4$", "$E_K$", True), ("$g_L$", "$E_L$", False)])
 
 
 def _box(ax, xy, text, color):

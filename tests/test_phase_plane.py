@@ -4,6 +4,7 @@ import matplotlib
 import numpy as np
 import pytest
 from scipy.optimize import root
+from test_hodgkin_huxley import reference_rhs
 
 import neurolab as nl
 from neurolab import models
@@ -25,15 +26,8 @@ def morris_lecar_rhs(y, I, C=20.0, g_L=2.0, g_Ca=4.0, g_K=8.0, E_L=-60.0, E_Ca=1
 
 
 def hh_rhs(y, I):
-    V, m, h, n = y
-    am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
-    bm = 4 * np.exp(-(V + 65) / 18)
-    ah = 0.07 * np.exp(-(V + 65) / 20)
-    bh = 1 / (1 + np.exp(-(V + 35) / 10))
-    an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
-    bn = 0.125 * np.exp(-(V + 65) / 80)
-    dV = I - 120 * m**3 * h * (V - 50) - 36 * n**4 * (V + 77) - 0.3 * (V + 54.387)
-    return np.array([dV, am * (1 - m) - bm * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n])
+    """HH written out from the paper, independently of neurolab (see test_hodgkin_huxley)."""
+    return np.array(reference_rhs(0.0, y, I))
 
 
 # --- published bifurcation currents --------------------------------------------------
