@@ -20,8 +20,10 @@ Order of work in step k (t_k = k dt):
    overshoots); states at t_k are recorded; the synaptic states advance exactly,
    s <- expm(A dt) s; then the neurons advance by one step (their own method, spikes,
    resets) and each chunk lists the neurons that fired;
-3. one thread routes those spikes with their delays (counted from the end of step k),
-   in the order of the neurons, so the result does not depend on the number of threads.
+3. those spikes are routed with their delays (counted from the end of step k), in the
+   order of the neurons: in parallel, each chunk adding them to its own postsynaptic
+   neurons, so every target sums its inputs in the same order whatever the number of
+   threads, and the result does not depend on it.
 
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
@@ -132,16 +134,44 @@ def _route(g, k, count, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, pr
                 buf[slot, r, post + targets[e]] += w
 
 
+@njit(cache=True, error_model="numpy")
+def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
+                proj_bounds, indptr, targets, buf):
+    """_route restricted to the targets that chunk c owns (local indices proj_bounds[q, c]
+    .. proj_bounds[q, c + 1] of each projection's postsynaptic population). Rows are
+    sorted, so each chunk finds its part by bisection; chunks then write disjoint parts
+    of the buffer, in the same order as one thread would."""
+    D = buf.shape[0]
+    single = proj_bounds.shape[1] == 2
+    for q in range(proj_lo.size):
+        j = g - proj_lo[q]
+        if 0 <= j < proj_n[q]:
+            slot = (k + lags[q]) % D
+            r = proj_rec[q]
+            post = proj_post[q]
+            w = proj_w[q] * count
+            first = indptr[proj_row[q] + j]
+            end = indptr[proj_row[q] + j + 1]
+            if not single:
+                row = targets[first:end]
+                end = first + np.searchsorted(row, proj_bounds[q, c + 1])
+                first = first + np.searchsorted(row, proj_bounds[q, c])
+            for e in range(first, end):
+                buf[slot, r, post + targets[e]] += w
+
+
 @njit(cache=True, parallel=True, error_model="numpy")
 def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam, bg_exp,
         bg_pieces, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
-        targets, src_indptr, src_ids, n_neurons, bad, window,
+        targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
 
     The chunks run ``window`` steps between two synchronisations: no spike of a neuron
     arrives sooner than that (window <= the shortest delay in steps), so the spikes of a
-    window are routed after it, step by step, in the order of the neurons."""
+    window are routed after it, step by step, in the order of the neurons; each chunk
+    routes them to its own postsynaptic neurons, so routing runs in parallel too and every
+    target receives its inputs in the same order whatever the number of threads."""
     n_chunks = bad.size
     k = k0
     while k < k1:
@@ -160,8 +190,9 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam
         for c in range(n_chunks):
             if bad[c] != OK:
                 return bad[c]
-        for kk in range(k, min(k + width, n - 1)):
-            w = kk - k
+        for c in prange(n_chunks):
+            for kk in range(k, min(k + width, n - 1)):
+                w = kk - k
 {pops_route}
         k += width
     return OK
@@ -190,11 +221,12 @@ if not last:
 '''
 
 POP_ROUTE = '''\
-for c in range(n_chunks):
-    first = int(bounds_{p}[c])
-    for f in range(first, first + n_fired_{p}[w, c]):
-        _route(offset_{p} + fired_{p}[w, f], kk, float(fired_count_{p}[w, f]), lags, proj_lo,
-               proj_n, proj_row, proj_post, proj_rec, proj_w, indptr, targets, buf)
+for c2 in range(n_chunks):
+    first = int(bounds_{p}[c2])
+    for f in range(first, first + n_fired_{p}[w, c2]):
+        _route_part(offset_{p} + fired_{p}[w, f], kk, float(fired_count_{p}[w, f]), c, lags,
+                    proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
+                    targets, buf)
 '''
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
@@ -242,7 +274,7 @@ def source(populations, receptors) -> str:
     return text + RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
         pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
-        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 12))
+        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16))
 
 
 _LOADED: dict = {}

@@ -154,6 +154,10 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             fired=np.zeros((window, p.n), np.int64), fired_count=np.zeros((window, p.n), np.int64),
             n_fired=np.zeros((window, chunks), np.int64)))
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
+    # the part of each projection's postsynaptic population that each chunk routes to
+    by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
+    proj_bounds = np.array([by_offset[int(post)] for post in proj["proj_post"]],
+                           dtype=np.int64).reshape(-1, chunks + 1)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
                             structure)
@@ -170,7 +174,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                     *(background[k] for k in ("bg_w", "bg_lam", "bg_exp", "bg_pieces")), state["rng"],
                     *(proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
                                         "proj_rec", "proj_w", "indptr", "targets")),
-                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window)
+                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window,
+                    proj_bounds)
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):

@@ -163,15 +163,17 @@ def simulate(model, stimulus=0.0, t_stop=100.0, dt=None, method=None, seed=None,
         only for runs expected to take over ~2 s. ``record`` and ``progress`` must be real
         booleans (``record="no"`` is refused, not read as true).
 
-    Memory is estimated before anything is allocated: a run that cannot fit raises a
-    ``ValueError`` suggesting ``record=False``, a larger ``dt`` or a shorter run. A
-    stimulus above a plausible size (100 nA, 300 µA/cm²) gives a warning.
-
     Returns
     -------
     Result
         ``t``, ``v``, ``state``, ``spike_times``, ``I`` and spike-train methods; batched
         when the model or the stimulus was a list.
+
+    Notes
+    -----
+    Memory is estimated before anything is allocated. A run that cannot fit raises a
+    ``ValueError`` suggesting ``record=False``, a larger ``dt`` or a shorter run. A
+    stimulus above a plausible size (100 nA, 300 µA/cm²) gives a warning.
     """
     record = check.flag("record", record)
     progress = check.flag("progress", progress, optional=True)

@@ -253,8 +253,8 @@ def white_noise(mean: float = 0.0, sigma: float = 1.0, seed: int | None = None,
     sigma : float
         Noise intensity σ (pA·√ms or µA/cm²·√ms).
     seed : int, numpy SeedSequence or Generator, or None
-        Seed of this stimulus's own random generator (checked like every seed, by
-        :func:`neurolab._validation.check_seed`); ``None`` lets
+        Seed of this stimulus's own random generator (checked like every seed in
+        neurolab: a non-negative integer, a SeedSequence or a Generator); ``None`` lets
         ``simulate(seed=...)`` seed it (or draws fresh entropy). A seeded stimulus is the
         same current wherever it is used, so a batch that repeats it repeats the same
         noise; for independent runs leave ``seed=None`` and pass ``simulate(seed=...)``,

@@ -157,8 +157,8 @@ error("magnitude", "divergence under a huge current blames the current",
       lambda: nl.simulate(HH, 1e7, t_stop=5.0), "current")
 error("magnitude", "conductances in S/cm²", lambda: models.HodgkinHuxley(g_Na=0.12, g_K=0.036), "S/cm²")
 error("magnitude", "E_Na < E_K", lambda: models.HodgkinHuxley(E_Na=-77.0, E_K=50.0), "E_K")
-error("magnitude", "spike threshold above the spike's peak",
-      lambda: models.HodgkinHuxley(spike_threshold=60.0), "spike_threshold")
+documented("magnitude", "spike threshold above the spike's peak warns (no spike can be counted)",
+           lambda: models.HodgkinHuxley(spike_threshold=60.0), warned("spike_threshold"))
 error("magnitude", "a current in amperes", lambda: nl.simulate(LIF, 3e-10, t_stop=10.0), "amperes")
 
 # --- callables and sweeps --------------------------------------------------------------------

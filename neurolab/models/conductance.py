@@ -19,6 +19,8 @@ Units are per unit membrane area: µF/cm², mS/cm², µA/cm², mV, ms.
 """
 from __future__ import annotations
 
+import warnings
+
 import functools
 from dataclasses import dataclass
 from typing import ClassVar
@@ -270,13 +272,18 @@ class ConductanceBased(Model):
 
     def _check_threshold(self):
         """An action potential peaks below the highest reversal potential of its
-        voltage-gated channels: a spike threshold above it would count no spikes at all."""
+        voltage-gated channels: a spike threshold above it would count no spikes at all.
+
+        A warning, not an error: a membrane that cannot fire is a legitimate experiment
+        (the build-up chapter's channel that reverses at rest), only its spike count is
+        then always zero."""
         top = max((c for c in self.channels if c.g > 0 and c.gates), key=lambda c: c.E, default=None)
         if top is not None and self.spike_threshold >= top.E:
-            raise ValueError(f"spike_threshold={self.spike_threshold:g} mV is not below the highest "
-                             f"reversal potential (E of channel {top.name!r} = {top.E:g} mV), which "
-                             f"an action potential never reaches: no spike would be counted. Use a "
-                             f"threshold between rest and the spike's peak (0 mV is usual).")
+            warnings.warn(f"spike_threshold={self.spike_threshold:g} mV is not below the highest "
+                          f"reversal potential (E of channel {top.name!r} = {top.E:g} mV), which "
+                          f"an action potential never reaches: this model will count no spikes. "
+                          f"If it should fire, use a threshold between rest and the spike's peak "
+                          f"(0 mV is usual).", UserWarning, stacklevel=5)
 
 
 @dataclass(frozen=True)
