@@ -81,7 +81,8 @@ def test_stimulus_in_amperes_and_non_finite_stimulus():
 
 
 def test_divergence_names_time_and_variable():
-    with pytest.raises(ValueError, match=r"diverged at t = .* ms: V "):
+    with pytest.raises(ValueError, match=r"diverged at t = .* ms: V "), \
+            pytest.warns(UserWarning, match="far beyond"):
         nl.simulate(models.PassiveMembrane(), 1e12, t_stop=100.0, dt=0.1)
 
 
