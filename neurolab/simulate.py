@@ -8,7 +8,6 @@ import warnings
 import numpy as np
 
 import numba
-from tqdm.auto import tqdm
 
 from . import _codegen
 from ._jit import parallel_lock
@@ -247,6 +246,8 @@ def _run(model, method, params, y0, current, n, dt, record, progress):
     error = np.zeros((size, 2), dtype=np.int64)
     spikes = np.empty((size, capacity))
     threads = numba.get_num_threads()
+    from tqdm.auto import tqdm    # imported on use: keeps `import neurolab` fast
+
     with tqdm(total=size, unit="run", desc=f"simulating {type(model).__name__}",
               disable=not progress, leave=False) as bar:
         for lo in range(0, size, per_call):

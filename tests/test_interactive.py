@@ -120,3 +120,16 @@ def test_decimation_keeps_every_spike_at_full_height():
     drawn = min_max(v, (1000, 16))
     assert drawn.size == 2000 and drawn.max() == 40.0 and drawn.min() == -65.0
     assert np.sum(drawn == 40.0) >= 15
+
+
+def test_import_leaves_heavy_modules_for_later():
+    """`import neurolab` must stay fast (issue 16): scipy's optimize and integrate and tqdm
+    are imported where they are used, not at import time (a phase-plane module and the
+    progress bar once pulled them in again, 0.5 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, neurolab; heavy = [m for m in ('scipy.optimize', 'scipy.integrate', "
+            "'scipy.linalg', 'tqdm') if m in sys.modules]; print(heavy); assert not heavy")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..models._base import Model
 from .fixed_points import _V_grid, _check, _jacobian, _rhs, _slaved_state
@@ -134,6 +133,8 @@ def bifurcation_diagram(model, I_range, *, V_range=None, n: int = 1801) -> Bifur
         ev = np.linalg.eigvals(_jacobian(rhs, y, 0.0))
         frequency = 1000.0 * float(np.max(np.abs(ev.imag))) / (2 * np.pi) if kind == "Hopf" else 0.0
         return BifurcationPoint(kind, float(holding(y)), y, frequency)
+
+    from scipy.optimize import brentq   # imported on use: keeps `import neurolab` fast
 
     saddle_nodes, hopf = [], []
     for k in np.flatnonzero(det[:-1] * det[1:] < 0):

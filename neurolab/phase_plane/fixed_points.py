@@ -15,7 +15,6 @@ import functools
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..models._base import Model
 
@@ -209,6 +208,8 @@ def equilibria(model, I: float = 0.0, *, V_range=None, n: int = 1801) -> list:
     found = []
     for k in np.flatnonzero(values == 0.0):
         found.append(V[k])
+    from scipy.optimize import brentq   # imported on use: keeps `import neurolab` fast
+
     for k in np.flatnonzero(values[:-1] * values[1:] < 0):
         found.append(brentq(dV, V[k], V[k + 1], xtol=1e-12, rtol=1e-14))
     if not found:
