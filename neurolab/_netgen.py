@@ -119,25 +119,10 @@ g_{r} = {readout}
 RUN = '''
 
 @njit(cache=True, error_model="numpy")
-def _route(g, k, count, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
-           indptr, targets, buf):
-    """Add presynaptic neuron g's spikes (count of them) to its targets' delay buffers."""
-    D = buf.shape[0]
-    for q in range(proj_lo.size):
-        j = g - proj_lo[q]
-        if 0 <= j < proj_n[q]:
-            slot = (k + lags[q]) % D
-            r = proj_rec[q]
-            post = proj_post[q]
-            w = proj_w[q] * count
-            for e in range(indptr[proj_row[q] + j], indptr[proj_row[q] + j + 1]):
-                buf[slot, r, post + targets[e]] += w
-
-
-@njit(cache=True, error_model="numpy")
 def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
                 proj_bounds, indptr, targets, buf):
-    """_route restricted to the targets that chunk c owns (local indices proj_bounds[q, c]
+    """Add presynaptic neuron g's spikes (count of them) to the delay buffers of those of
+    its targets that chunk c owns (local indices proj_bounds[q, c]
     .. proj_bounds[q, c + 1] of each projection's postsynaptic population). Rows are
     sorted, so each chunk finds its part by bisection; chunks then write disjoint parts
     of the buffer, in the same order as one thread would."""
@@ -176,10 +161,12 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam
     k = k0
     while k < k1:
         width = min(window, k1 - k)
-        for kk in range(k, k + width):
-            for j in range(src_indptr[kk], src_indptr[kk + 1]):
-                _route(n_neurons + src_ids[j], kk, 1.0, lags, proj_lo, proj_n, proj_row,
-                       proj_post, proj_rec, proj_w, indptr, targets, buf)
+        for c in prange(n_chunks):
+            for kk in range(k, k + width):
+                for j in range(src_indptr[kk], src_indptr[kk + 1]):
+                    _route_part(n_neurons + src_ids[j], kk, 1.0, c, lags, proj_lo, proj_n,
+                                proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
+                                targets, buf)
         for c in prange(n_chunks):
             for kk in range(k, k + width):
                 last = kk == n - 1
