@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validation as check
 from . import models, synapses
 from .network import Network
 
@@ -35,6 +36,7 @@ def coba(n: int = 4000, seed: int = 1, p: float = 0.02, delay: float = 0.1,
     receiving 10 % of them) starts the self-sustained activity; ``delay`` (ms) is the
     synaptic delay (NEST needs at least one time step).
     """
+    n = check.integer("n", n, minimum=5)      # at least one cell in each population
     net = Network(seed=seed)
     n_exc = int(round(0.8 * n))
     V0 = np.random.default_rng(seed).uniform(COBA_CELL.V_reset, COBA_CELL.V_th, n)
@@ -55,6 +57,7 @@ def coba(n: int = 4000, seed: int = 1, p: float = 0.02, delay: float = 0.1,
 def izhikevich_ei(n: int = 1000, seed: int = 1, background: float = 12000.0) -> Network:
     """The book's E–I circuit (80 % RS, 20 % FS Izhikevich cells, AMPA and GABA_A, E→E and
     E→I with p = 0.1, I→E and I→I with p = 0.2, Poisson background to E at ``background`` Hz)."""
+    n = check.integer("n", n, minimum=5)      # at least one cell in each population
     net = Network(seed=seed)
     n_exc = int(round(0.8 * n))
     E = net.population("E", models.RS_2007, n_exc, V_init=-60.0)

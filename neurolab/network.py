@@ -319,7 +319,7 @@ def _count(name, value) -> int:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         if isinstance(value, numbers.Integral) or float(value).is_integer():
             return int(value)
-    raise TypeError(f"{name}={value!r}: give a whole number of neurons (an int).")
+    raise TypeError(f"{name}={value!r}: give a whole number (an int).")
 
 
 def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=None,

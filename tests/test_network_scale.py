@@ -174,3 +174,10 @@ def test_bad_network_input_is_explained(make, error, message):
 def test_bad_synapse_input_is_explained(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("n", [-5, 2, 2.5, None, "100"])
+def test_circuits_refuse_a_bad_size(n):
+    for build in (circuits.coba, circuits.izhikevich_ei):
+        with pytest.raises((TypeError, ValueError), match="n="):
+            build(n)
