@@ -47,7 +47,14 @@ def draw(rng: np.random.Generator, n_pre: int, n_post: int, p: float, skip_self:
     indptr = np.zeros(n_pre + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     targets = np.empty(int(indptr[-1]), dtype=np.int32)
-    _floyd_rows(counts, m, skip_self, np.uint64(rng.integers(2**63)), indptr, targets)
+    seed = np.uint64(rng.integers(2**63))
+    if np.all(counts == m):     # p = 1 (a spike train into a cell): every target, no draw
+        rows = np.broadcast_to(np.arange(m, dtype=np.int32), (n_pre, m))
+        if skip_self:           # row j skips j: targets >= j shift up by one
+            rows = rows + (rows >= np.arange(n_pre)[:, None])
+        targets[:] = rows.ravel()
+    else:
+        _floyd_rows(counts, m, skip_self, seed, indptr, targets)
     return indptr, targets
 
 

@@ -25,6 +25,14 @@ Order of work in step k (t_k = k dt):
    neurons, so every target sums its inputs in the same order whatever the number of
    threads, and the result does not depend on it.
 
+A small network (at most :data:`COMPACT_MAX` neurons: a neuron driven by spike trains,
+a pair of cells) gets a *compact* module instead: ``synaptic`` loops over the receptors,
+reading their structure from the data (magnesium block where ``Mg > 0``, current-based
+where ``V_drive`` is a number; states padded with zeros), and ``run`` is serial. It is
+keyed by the populations alone, so one compilation serves every mix of synapses a chapter
+tries on the same cell (each mix cost a compilation of several seconds otherwise), and it
+gives the same numbers to the last bit: the padded terms add exact zeros.
+
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
 ``buf (D, R, N)``; each projection's connections as CSR over its presynaptic neurons
@@ -222,6 +230,37 @@ POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, 
             "n_fired_{p}")
 
 
+COMPACT_RECEPTORS = '''\
+K = prop.shape[1]
+kicked = np.empty(K)
+g_of = np.empty(prop.shape[0])
+''', '''\
+for r in range(prop.shape[0]):
+    w = buf[slot, r, gi]
+    buf[slot, r, gi] = 0.0
+    if bg_on[r]:
+        w += bg_w[r, gi] * poisson(bg_lam[r, gi], bg_exp[r, gi], bg_pieces[r, gi], rng, gi)
+    g_r = 0.0
+    for q in range(K):
+        kicked[q] = s[r, q, gi] + jump[r, q] * w
+        g_r += readout[r, q] * kicked[q]
+    g_of[r] = g_r
+    current_based = V_drive[r] == V_drive[r]           # a number, not NaN
+    Vb = V_drive[r] if current_based else V
+    b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * Vb)) if Mg[r] > 0.0 else g_r
+    if current_based:
+        fixed += b_r * (V_drive[r] - E[r])
+    else:
+        G += b_r
+        GE += b_r * E[r]
+    for q in range(K):
+        total = 0.0
+        for q2 in range(K):
+            total += prop[r, q, q2] * kicked[q2]
+        s[r, q, gi] = total
+'''
+
+
 def _receptor_code(r, structure, R):
     """Straight-line code for receptor r: (states, diagonal, magnesium, current_based)."""
     K, diagonal, magnesium, current_based = structure
@@ -246,32 +285,51 @@ def _receptor_code(r, structure, R):
     return constants, code, f"trace[S + {r}, m, k] = g_{r}"
 
 
-def source(populations, receptors) -> str:
+def source(populations, receptors=None) -> str:
     """The module's source; ``populations`` is a list of (name, Equations, method),
-    ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`)."""
+    ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`), or None
+    for the compact module (receptors read from the data, serial ``run``)."""
     text = HEADER.format(names=", ".join(name for name, _, _ in populations))
     for p, (name, eq, method) in enumerate(populations):
         text += STEP.format(p=p, name=name, method=method,
                             body=_block([step_body(eq, method, local="_b")], 4))
-    parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
-    text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
-                            receptors=_block([part[1] for part in parts], 8),
-                            record=_block([part[2] for part in parts], 12), R=len(receptors))
+    if receptors is None:
+        constants, loop = COMPACT_RECEPTORS
+        text += SYNAPTIC.format(constants=_block([constants], 4), receptors=_block([loop], 8),
+                                record=_block(["for r in range(g_of.size):\n"
+                                               "    trace[S + r, m, k] = g_of[r]"], 12),
+                                R="g_of.size")
+    else:
+        parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
+        text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
+                                receptors=_block([part[1] for part in parts], 8),
+                                record=_block([part[2] for part in parts], 12), R=len(receptors))
     ps = range(len(populations))
-    return text + RUN.format(
+    run = RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
         pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
         pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16))
+    if receptors is None:       # one chunk: no threads (compiling a parallel loop costs seconds)
+        assert "parallel=True, " in run and "prange(" in run
+        run = run.replace("parallel=True, ", "").replace("prange(", "range(")
+    return text + run
 
 
 _LOADED: dict = {}
 
 
+#: Networks of at most this many neurons run in the compact module (see the top).
+COMPACT_MAX = 64
+
+
 def module(populations, receptors):
     """The compiled network module for ``populations`` [(name, Equations, method), ...]
-    and ``receptors`` [(states, diagonal, magnesium, current_based), ...]."""
-    key = (tuple((eq, method) for _, eq, method in populations), tuple(receptors))
+    and ``receptors`` [(states, diagonal, magnesium, current_based), ...], or None for
+    the compact module (one chunk only)."""
+    key = (tuple((eq, method) for _, eq, method in populations),
+           None if receptors is None else tuple(receptors))
     if key not in _LOADED:
-        stem = "network_" + "_".join(eq.name for _, eq, _ in populations)
+        stem = ("network_" if receptors is not None else "network_compact_") + "_".join(
+            eq.name for _, eq, _ in populations)
         _LOADED[key] = _codegen.load(source(populations, receptors), stem[:80])
     return _LOADED[key]

@@ -9,6 +9,9 @@ from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
 from ._jit import parallel_lock
 from .simulate import _resolve_dt_method, _sample, time_grid
 
+#: Tests set this to run small networks in the full kernel too (to compare the two).
+_FULL_KERNEL = False
+
 
 def _pack_synapses(receptors, dt):
     """Each receptor's exact propagator, kicks and readout, padded to K states, and its
@@ -127,7 +130,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     for name in record:
         if name not in [p.name for p in pops]:
             raise ValueError(f"record: no population named {name!r}.")
-    chunks = max(1, min(threads, min(p.n for p in pops)))
+    compact = n_neurons <= _netgen.COMPACT_MAX and not _FULL_KERNEL
+    chunks = 1 if compact else max(1, min(threads, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
     for p in pops:
@@ -160,7 +164,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                            dtype=np.int64).reshape(-1, chunks + 1)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
-                            structure)
+                            None if compact else structure)
     if progress is None:
         progress = n * n_neurons > 2e8
     chunk = max(1, n // 100) if progress else n
