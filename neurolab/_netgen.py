@@ -230,35 +230,32 @@ POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, 
             "n_fired_{p}")
 
 
-COMPACT_RECEPTORS = '''\
-K = prop.shape[1]
-kicked = np.empty(K)
-g_of = np.empty(prop.shape[0])
-''', '''\
-for r in range(prop.shape[0]):
+COMPACT_LOOP = '''\
+for r in range(R_all):
     w = buf[slot, r, gi]
     buf[slot, r, gi] = 0.0
     if bg_on[r]:
         w += bg_w[r, gi] * poisson(bg_lam[r, gi], bg_exp[r, gi], bg_pieces[r, gi], rng, gi)
-    g_r = 0.0
-    for q in range(K):
-        kicked[q] = s[r, q, gi] + jump[r, q] * w
-        g_r += readout[r, q] * kicked[q]
+{kicks}
+    g_r = {readout}
     g_of[r] = g_r
-    current_based = V_drive[r] == V_drive[r]           # a number, not NaN
-    Vb = V_drive[r] if current_based else V
-    b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * Vb)) if Mg[r] > 0.0 else g_r
-    if current_based:
+    if V_drive[r] == V_drive[r]:                # current-based: a driving potential is given
+        b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * V_drive[r])) if Mg[r] > 0.0 else g_r
         fixed += b_r * (V_drive[r] - E[r])
     else:
+        b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * V)) if Mg[r] > 0.0 else g_r
         G += b_r
         GE += b_r * E[r]
-    for q in range(K):
-        total = 0.0
-        for q2 in range(K):
-            total += prop[r, q, q2] * kicked[q2]
-        s[r, q, gi] = total
-'''
+{advance}'''
+
+
+def _compact_code(K):
+    """The receptor loop of the compact module: every receptor padded to K states."""
+    kicks = [f"    s_{q} = s[r, {q}, gi] + jump[r, {q}] * w" for q in range(K)]
+    readout = " + ".join(f"readout[r, {q}] * s_{q}" for q in range(K))
+    advance = [f"    s[r, {q}, gi] = " + " + ".join(f"prop[r, {q}, {q2}] * s_{q2}" for q2 in range(K))
+               for q in range(K)]
+    return COMPACT_LOOP.format(kicks="\n".join(kicks), readout=readout, advance="\n".join(advance))
 
 
 def _receptor_code(r, structure, R):
@@ -285,17 +282,19 @@ def _receptor_code(r, structure, R):
     return constants, code, f"trace[S + {r}, m, k] = g_{r}"
 
 
-def source(populations, receptors=None) -> str:
+def source(populations, receptors=None, parallel=True) -> str:
     """The module's source; ``populations`` is a list of (name, Equations, method),
     ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`), or None
-    for the compact module (receptors read from the data, serial ``run``)."""
+    for the compact module (receptors read from the data, serial ``run``); ``parallel``
+    False gives a serial ``run`` (for one chunk: it compiles in half the time)."""
     text = HEADER.format(names=", ".join(name for name, _, _ in populations))
     for p, (name, eq, method) in enumerate(populations):
         text += STEP.format(p=p, name=name, method=method,
                             body=_block([step_body(eq, method, local="_b")], 4))
-    if receptors is None:
-        constants, loop = COMPACT_RECEPTORS
-        text += SYNAPTIC.format(constants=_block([constants], 4), receptors=_block([loop], 8),
+    if isinstance(receptors, int):
+        constants = "R_all = prop.shape[0]\ng_of = np.empty(R_all)"
+        text += SYNAPTIC.format(constants=_block([constants], 4),
+                                receptors=_block([_compact_code(receptors)], 8),
                                 record=_block(["for r in range(g_of.size):\n"
                                                "    trace[S + r, m, k] = g_of[r]"], 12),
                                 R="g_of.size")
@@ -309,7 +308,7 @@ def source(populations, receptors=None) -> str:
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
         pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
         pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16))
-    if receptors is None:       # one chunk: no threads (compiling a parallel loop costs seconds)
+    if isinstance(receptors, int) or not parallel:     # one chunk: compiling prange costs seconds
         assert "parallel=True, " in run and "prange(" in run
         run = run.replace("parallel=True, ", "").replace("prange(", "range(")
     return text + run
@@ -322,14 +321,16 @@ _LOADED: dict = {}
 COMPACT_MAX = 64
 
 
-def module(populations, receptors):
+def module(populations, receptors, parallel=True):
     """The compiled network module for ``populations`` [(name, Equations, method), ...]
     and ``receptors`` [(states, diagonal, magnesium, current_based), ...], or None for
-    the compact module (one chunk only)."""
+    the compact module (serial); ``parallel`` False for a serial ``run`` (one chunk)."""
+    compact = isinstance(receptors, int)
+    parallel = parallel and not compact
     key = (tuple((eq, method) for _, eq, method in populations),
-           None if receptors is None else tuple(receptors))
+           receptors if compact else tuple(receptors), parallel)
     if key not in _LOADED:
-        stem = ("network_" if receptors is not None else "network_compact_") + "_".join(
-            eq.name for _, eq, _ in populations)
-        _LOADED[key] = _codegen.load(source(populations, receptors), stem[:80])
+        kind = "compact" if compact else "parallel" if parallel else "serial"
+        stem = f"network_{kind}_" + "_".join(eq.name for _, eq, _ in populations)
+        _LOADED[key] = _codegen.load(source(populations, receptors, parallel), stem[:80])
     return _LOADED[key]

@@ -11,13 +11,16 @@ from .simulate import _resolve_dt_method, _sample, time_grid
 
 #: Tests set this to run small networks in the full kernel too (to compare the two).
 _FULL_KERNEL = False
+#: The compact kernel pads every receptor to this many states (the most a built-in synapse has).
+COMPACT_K = 4
 
 
-def _pack_synapses(receptors, dt):
-    """Each receptor's exact propagator, kicks and readout, padded to K states, and its
-    structure (states, diagonal propagator, magnesium block, current-based) for the kernel."""
+def _pack_synapses(receptors, dt, K_min=1):
+    """Each receptor's exact propagator, kicks and readout, padded to K states (at least
+    ``K_min``), and its structure (states, diagonal propagator, magnesium block,
+    current-based) for the kernel."""
     items = list(receptors.items())
-    K = max(len(syn.ode()[1]) for _, syn in items) if items else 1
+    K = max([K_min] + [len(syn.ode()[1]) for _, syn in items])
     R = len(items)
     prop, jump, readout = np.zeros((R, K, K)), np.zeros((R, K)), np.zeros((R, K))
     E, Mg, V_drive = np.zeros(R), np.zeros(R), np.full(R, np.nan)
@@ -116,7 +119,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     index.update({id(s): n_neurons + int(o) for s, o in zip(sources, np.cumsum([0] + [s.n for s in sources]))})
     receptors = net._receptors()
     names = list(receptors)
-    syn, structure = _pack_synapses(receptors, dt)
+    # a small network runs in the compact kernel: one per cell model, whatever the synapses
+    compact = n_neurons <= _netgen.COMPACT_MAX and not _FULL_KERNEL
+    syn, structure = _pack_synapses(receptors, dt, COMPACT_K if compact else 1)
     R, K = syn["prop"].shape[0], max(syn["prop"].shape[1], 1)
     proj = _pack_projections(net, index, n_neurons, dt, names, pops)
     # chunks synchronise every `window` steps: no neuron's spike arrives sooner
@@ -130,7 +135,6 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     for name in record:
         if name not in [p.name for p in pops]:
             raise ValueError(f"record: no population named {name!r}.")
-    compact = n_neurons <= _netgen.COMPACT_MAX and not _FULL_KERNEL
     chunks = 1 if compact else max(1, min(threads, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
@@ -164,7 +168,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                            dtype=np.int64).reshape(-1, chunks + 1)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
-                            None if compact else structure)
+                            K if compact else structure, parallel=chunks > 1)
     if progress is None:
         progress = n * n_neurons > 2e8
     chunk = max(1, n // 100) if progress else n
