@@ -159,8 +159,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
             bg_on=background["bg_pieces"][:, index[id(p)]] > 0,
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
-            fired=np.zeros((window, p.n), np.int64), fired_count=np.zeros((window, p.n), np.int64),
-            n_fired=np.zeros((window, chunks), np.int64)))
+            fired=np.zeros((2, window, p.n), np.int64),
+            fired_count=np.zeros((2, window, p.n), np.int64),
+            n_fired=np.zeros((2, window, chunks), np.int64)))
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
     # the part of each projection's postsynaptic population that each chunk routes to
     by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
@@ -168,10 +169,11 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                            dtype=np.int64).reshape(-1, chunks + 1)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
-                            K if compact else structure, parallel=chunks > 1)
+                            K if compact else structure)
     if progress is None:
         progress = n * n_neurons > 2e8
     chunk = max(1, n // 100) if progress else n
+    driver = module.run if chunks > 1 else module.run_serial
     previous_threads = numba.get_num_threads()
     numba.set_num_threads(min(chunks, numba.config.NUMBA_NUM_THREADS))
     try:
@@ -188,7 +190,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):
                 with parallel_lock:     # numba's workqueue layer runs one parallel region at a time
-                    status = module.run(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
+                    status = driver(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
                 if bar is not None:
                     bar.update(min(n, k0 + chunk) * dt - bar.n)
                 if status != 0:
