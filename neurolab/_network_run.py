@@ -173,7 +173,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     if progress is None:
         progress = n * n_neurons > 2e8
     chunk = max(1, n // 100) if progress else n
-    driver = module.run if chunks > 1 else module.run_serial
+    # one chunk runs serially (compiles in half the time), unless the parallel driver is
+    # already compiled in this session: then it serves (the same spikes, no compilation)
+    driver = module.run if chunks > 1 or module.run.signatures else module.run_serial
     previous_threads = numba.get_num_threads()
     numba.set_num_threads(min(chunks, numba.config.NUMBA_NUM_THREADS))
     try:
