@@ -4,7 +4,8 @@
     python3 dev.py book         # set up .venv, fetch the vendored JavaScript, build _build/html
     python3 dev.py test         # the same setup (plus Chromium and the grading tools), then
                                 # every test with pytest
-    python3 dev.py bench        # the same setup, then benchmarks/bench.py
+    python3 dev.py bench        # the same setup (plus Brian2 in .venv-brian2, for comparison),
+                                # then benchmarks/bench.py
     python3 dev.py assignments  # set up .venv with the grading tools (otter-grader), then build
                                 # the student notebooks and autograder zips into _build/assignments
 
@@ -98,8 +99,27 @@ def test() -> int:
                "--ignore=book/_vendor", "-p", "no:cacheprovider", "-rfE")
 
 
+BRIAN2 = ROOT / ".venv-brian2"
+
+
+def setup_brian2() -> None:
+    """Brian2 in its own environment (it does not import with numpy 2.4), for the network
+    benchmark's side-by-side column; best effort: without it that column says why."""
+    python = BRIAN2 / ("Scripts" if os.name == "nt" else "bin") / "python"
+    wanted = digest_of("benchmarks/requirements-brian2.txt")
+    stamp = BRIAN2 / "neurolab-setup.sha256"
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    if (run(sys.executable, "-m", "venv", BRIAN2) != 0 or run(
+            python, "-m", "pip", "install", "--quiet", "-r", "benchmarks/requirements-brian2.txt") != 0):
+        print("dev.py: could not install Brian2 into .venv-brian2; the benchmark runs without it.")
+        return
+    stamp.write_text(wanted + "\n")
+
+
 def bench() -> int:
     setup()
+    setup_brian2()
     return run(PY, "benchmarks/bench.py")
 
 
