@@ -88,22 +88,47 @@ def uniform(state, i):
     return float(z >> _S11) * (1.0 / 9007199254740992.0)
 
 
-@hot
-def poisson(lam, exp_minus_lam, pieces, state, i):
-    """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion.
+# A draw compares its uniform u with a table of the Poisson CDF, built once per background
+# (its mean per piece is the same for every neuron and step) by the very sums that
+# inversion computes as it goes (p_0 = e^-lam, p_k = p_{k-1} * (lam / k), c_k = c_{k-1} + p_k):
+# the count is the first k with u <= c_k (at most 200), identical to inverting term by term,
+# with no division and no data-dependent branch in the common case.
+_LARGEST_U = 1.0 - 2.0 ** -53       # uniform() never exceeds it
+_FIRST = 8                          # table entries compared without a branch
 
-    Each of ``pieces`` draws has mean ``lam`` (kept below ~10 by the caller, with
-    ``exp_minus_lam`` = e^{-lam} precomputed); their sum is Poisson of the total mean.
+
+def poisson_cdf(lam: float) -> np.ndarray:
+    """The table :func:`poisson` takes for mean ``lam`` per piece: c_0, c_1, ... up to the
+    first c_k >= the largest uniform (or 200 of them), then +inf (at least one, and up to
+    ``_FIRST + 1`` entries in all)."""
+    p = cumulative = float(np.exp(-lam))
+    table = [cumulative]
+    k = 0
+    while cumulative < _LARGEST_U and k < 199:
+        k += 1
+        p *= lam / k
+        cumulative += p
+        table.append(cumulative)
+    table += [np.inf] * max(1, _FIRST + 1 - len(table))
+    return np.array(table)
+
+
+@hot
+def poisson(cdf, pieces, state, i):
+    """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion
+    against ``cdf`` = :func:`poisson_cdf` (lam), one uniform per piece.
+
+    Each of ``pieces`` draws has mean ``lam`` (kept below ~10 by the caller); their sum is
+    Poisson of the total mean.
     """
     total = 0
     for _ in range(pieces):
         u = uniform(state, i)
         k = 0
-        p = exp_minus_lam
-        cumulative = p
-        while u > cumulative and k < 200:
-            k += 1
-            p *= lam / k
-            cumulative += p
+        for j in range(_FIRST):         # the table is sorted: count the entries below u
+            k += u > cdf[j]
+        if k == _FIRST:                 # rare: the +inf at the table's end stops it
+            while u > cdf[k]:
+                k += 1
         total += k
     return total

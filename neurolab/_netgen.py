@@ -72,7 +72,7 @@ SYNAPTIC = '''
 
 @njit(cache=True, error_model="numpy")
 def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, trace, s, buf,
-             prop, jump, readout, E, Mg, V_drive, bg_on, bg_w, bg_lam, bg_exp, bg_pieces, rng):
+             prop, jump, readout, E, Mg, V_drive, bg_w, bg_pieces, bg_cdf, rng):
     """Kick, read out, record and advance the synapses of neurons lo..hi-1 of a population
     (global index offset + i); store each one's input current for step k in itot."""
     slot = k % buf.shape[0]
@@ -109,8 +109,8 @@ RECEPTOR = '''\
 # receptor {r}
 w = buf[slot, {r}, gi]
 buf[slot, {r}, gi] = 0.0
-if bg_on[{r}]:
-    w += bg_w[{r}, gi] * poisson(bg_lam[{r}, gi], bg_exp[{r}, gi], bg_pieces[{r}, gi], rng, gi)
+if bg_n_{r}:
+    w += bg_w_{r} * poisson(bg_cdf_{r}, bg_n_{r}, rng, gi)
 {kicks}
 g_{r} = {readout}
 {coupling}
@@ -146,8 +146,7 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam, bg_exp,
-        bg_pieces, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
+def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
         targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
@@ -189,8 +188,8 @@ POP_PARALLEL = '''\
 # population {p}
 lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
 synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
-         trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_on_{p}, bg_w, bg_lam, bg_exp,
-         bg_pieces, rng)
+         trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p}, bg_pieces_{p},
+         bg_cdf_{p}, rng)
 if not last:
     step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
            itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
@@ -218,8 +217,8 @@ for c2 in range(n_chunks):
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
             "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
-            "trace_{p}, offset_{p}, dt_over_C_{p}, bg_on_{p}, bounds_{p}, fired_{p}, fired_count_{p}, "
-            "n_fired_{p}")
+            "trace_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
+            "fired_{p}, fired_count_{p}, n_fired_{p}")
 
 
 def _receptor_code(r, structure, R):
@@ -229,7 +228,8 @@ def _receptor_code(r, structure, R):
     constants += [f"O_{r}_{q} = readout[{r}, {q}]" for q in range(K)]
     constants += [f"P_{r}_{q}_{q2} = prop[{r}, {q}, {q2}]" for q in range(K) for q2 in range(K)
                   if q == q2 or not diagonal]
-    constants += [f"E_{r} = E[{r}]", f"Mg_{r} = Mg[{r}]", f"V_drive_{r} = V_drive[{r}]"]
+    constants += [f"E_{r} = E[{r}]", f"Mg_{r} = Mg[{r}]", f"V_drive_{r} = V_drive[{r}]",
+                  f"bg_w_{r}, bg_n_{r}, bg_cdf_{r} = bg_w[{r}], bg_pieces[{r}], bg_cdf[{r}]"]
     kicks = [f"s_{r}_{q} = s[{r}, {q}, gi] + J_{r}_{q} * w" for q in range(K)]
     readout = " + ".join(f"O_{r}_{q} * s_{r}_{q}" for q in range(K))
     V = f"V_drive_{r}" if current_based else "V"
