@@ -1,7 +1,7 @@
 """Small compiled functions that the generated kernels and the model classes share.
 
-They take and return plain floats and never allocate, so LLVM inlines them into the
-kernels' inner loops. The generated kernel modules import them by name; the kernels'
+They never allocate and (but :func:`add_poisson`, a whole loop) take and return plain
+numbers, so LLVM inlines them into the kernels' inner loops. The generated kernel modules import them by name; the kernels'
 file names include a hash of this file, so editing it recompiles every kernel.
 """
 import math
@@ -78,14 +78,20 @@ _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(
 
 
 @hot
-def uniform(state, i):
-    """The next number in [0, 1) of stream ``state[i]`` (a uint64 array), advancing it."""
-    z = state[i] + _GOLDEN
-    state[i] = z
+def mixed(z):
+    """The number in [0, 1) that stream state ``z`` (just advanced) stands for."""
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
     z = z ^ (z >> _S31)
     return float(z >> _S11) * (1.0 / 9007199254740992.0)
+
+
+@hot
+def uniform(state, i):
+    """The next number in [0, 1) of stream ``state[i]`` (a uint64 array), advancing it."""
+    z = state[i] + _GOLDEN
+    state[i] = z
+    return mixed(z)
 
 
 # A draw compares its uniform u with a table of the Poisson CDF, built once per background
@@ -114,6 +120,14 @@ def poisson_cdf(lam: float) -> np.ndarray:
 
 
 @hot
+def count_below(u, cdf, k):
+    """The number of entries of ``cdf`` below ``u``, knowing the first ``k`` are."""
+    while u > cdf[k]:
+        k += 1
+    return k
+
+
+@hot
 def poisson(cdf, pieces, state, i):
     """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion
     against ``cdf`` = :func:`poisson_cdf` (lam), one uniform per piece.
@@ -123,12 +137,35 @@ def poisson(cdf, pieces, state, i):
     """
     total = 0
     for _ in range(pieces):
-        u = uniform(state, i)
-        k = 0
-        for j in range(_FIRST):         # the table is sorted: count the entries below u
-            k += u > cdf[j]
-        if k == _FIRST:                 # rare: the +inf at the table's end stops it
-            while u > cdf[k]:
-                k += 1
-        total += k
+        total += count_below(uniform(state, i), cdf, 0)
     return total
+
+
+@hot
+def add_poisson(row, weight, pieces, cdf, state, lo, hi, offset):
+    """Add ``weight`` times a :func:`poisson` count to ``row[offset + i]`` for i in lo..hi-1
+    (uint64), each from its own stream ``state[offset + i]``.
+
+    With one piece (the usual case) the loop has no branch, so it vectorises: it counts the
+    table's first ``_FIRST`` entries below u, and a second pass finishes the rare larger
+    counts (recomputing u from the advanced stream), so every sum is as :func:`poisson`'s.
+    """
+    if pieces != 1:
+        for i in range(lo, hi):
+            row[offset + i] += weight * poisson(cdf, pieces, state, offset + i)
+        return
+    top = cdf[_FIRST - 1]
+    rare = 0
+    for i in range(lo, hi):
+        u = uniform(state, offset + i)
+        k = 0
+        for j in range(_FIRST):
+            k += u > cdf[j]
+        if k < _FIRST:
+            row[offset + i] += weight * k
+        rare += u > top
+    if rare:
+        for i in range(lo, hi):
+            u = mixed(state[offset + i])
+            if u > top:
+                row[offset + i] += weight * count_below(u, cdf, _FIRST)

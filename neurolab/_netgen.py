@@ -48,8 +48,8 @@ from neurolab import _math
 
 # inlined into the loops (a call per neuron and step would cost several ns)
 _inline = njit(inline="always", error_model="numpy")
-exp_factor, linoid, sigmoid, poisson = (_inline(_math.exp_factor.py_func), _inline(_math.linoid.py_func),
-                                        _inline(_math.sigmoid.py_func), _inline(_math.poisson.py_func))
+exp_factor, linoid, sigmoid, add_poisson = (_inline(_math.exp_factor.py_func), _inline(_math.linoid.py_func),
+                                            _inline(_math.sigmoid.py_func), _inline(_math.add_poisson.py_func))
 
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 '''
@@ -71,50 +71,68 @@ def step_{p}(lo, hi, params, y, y_old, g_old, g_new, clamp_end, current, _k, dt,
 SYNAPTIC = '''
 
 @njit(cache=True, error_model="numpy")
-def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, trace, s, buf,
-             prop, jump, readout, E, Mg, V_drive, bg_w, bg_pieces, bg_cdf, rng):
+def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, rec, trace, work, s,
+             buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_pieces, bg_cdf, rng):
     """Kick, read out, record and advance the synapses of neurons lo..hi-1 of a population
-    (global index offset + i); store each one's input current for step k in itot."""
+    (global index offset + i); store each one's input current for step k in itot.
+
+    The main loop has no branch and unsigned indices (no wrap-around of negative ones), so
+    it vectorises; the rest runs in separate passes: the Poisson background is added to
+    the buffer first, the recorded neurons read out, and the few neurons whose synaptic
+    conductance is large (x >= 0.5 below) get their current again after the loop."""
     slot = k % buf.shape[0]
     kk = k if current.shape[0] > 1 else 0
-    col = 1 if current.shape[1] > 1 else 0
+    col = np.uint64(1 if current.shape[1] > 1 else 0)
     S = y.shape[0]
+    first, end, base = np.uint64(lo), np.uint64(hi), np.uint64(offset)
 {constants}
-    for i in range(int(lo), int(hi)):
-        gi = offset + i
-        V = y[0, i]
-        G = 0.0
-        GE = 0.0
-        fixed = 0.0
-{receptors}
-        # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
-        # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
-        x = G * dt_over_C[i]
-        if x < 0.5:     # (1 - e^-x) / x by its series, exact to 6e-10
-            relax = 1.0 + x * (-1.0 / 2.0 + x * (1.0 / 6.0 + x * (-1.0 / 24.0 + x * (
-                1.0 / 120.0 + x * (-1.0 / 720.0 + x * (1.0 / 5040.0 + x * (-1.0 / 40320.0 + x * (
-                    1.0 / 362880.0))))))))
-        else:
-            relax = -math.expm1(-x) / x
-        itot[0, i] = current[kk, i * col] - (G * V - GE) * relax - fixed
-        m = rec_slot[i]
-        if m >= 0:
+{backgrounds}
+    for m in range(rec.size):
+        i = rec[m]
+        if int(lo) <= i < int(hi) and rec_slot[i] == m:
+{start_rec}
+{readouts}
             for v in range(S):
                 trace[v, m, k] = y[v, i]
 {record}
             trace[S + {R}, m, k] = G * V - GE + fixed
+    large = 0
+    for i in range(first, end):
+{start}
+{receptors}
+        # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
+        # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
+        x = G * dt_over_C[i]
+        # (1 - e^-x) / x by its series, exact to 6e-10 for x < 0.5 (larger x: below)
+        relax = 1.0 + x * (-1.0 / 2.0 + x * (1.0 / 6.0 + x * (-1.0 / 24.0 + x * (
+            1.0 / 120.0 + x * (-1.0 / 720.0 + x * (1.0 / 5040.0 + x * (-1.0 / 40320.0 + x * (
+                1.0 / 362880.0))))))))
+        drive = G * V - GE
+        itot[0, i] = current[kk, i * col] - drive * relax - fixed
+        work[0, i] = x
+        work[1, i] = drive
+        work[2, i] = fixed
+        large += x >= 0.5
+    if large:
+        for i in range(first, end):
+            x = work[0, i]
+            if x >= 0.5:
+                itot[0, i] = current[kk, i * col] - work[1, i] * (-math.expm1(-x) / x) - work[2, i]
 '''
 
-RECEPTOR = '''\
+# a neuron's sums before its receptors add to them
+START = "gi = {base} + i\nV = y[0, i]\nG = 0.0\nGE = 0.0\nfixed = 0.0"
+
+READOUT = '''\
 # receptor {r}
 w = buf[slot, {r}, gi]
-buf[slot, {r}, gi] = 0.0
-if bg_n_{r}:
-    w += bg_w_{r} * poisson(bg_cdf_{r}, bg_n_{r}, rng, gi)
 {kicks}
 g_{r} = {readout}
-{coupling}
-{advance}'''
+{coupling}'''
+
+BACKGROUND = '''\
+if bg_pieces[{r}]:
+    add_poisson(buf[slot, {r}], bg_w[{r}], bg_pieces[{r}], bg_cdf[{r}], rng, first, end, base)'''
 
 RUN = '''
 
@@ -188,7 +206,7 @@ POP_PARALLEL = '''\
 # population {p}
 lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
 synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
-         trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p}, bg_pieces_{p},
+         rec_{p}, trace_{p}, work_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p}, bg_pieces_{p},
          bg_cdf_{p}, rng)
 if not last:
     step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
@@ -217,7 +235,7 @@ for c2 in range(n_chunks):
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
             "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
-            "trace_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
+            "rec_{p}, trace_{p}, work_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
             "fired_{p}, fired_count_{p}, n_fired_{p}")
 
 
@@ -228,8 +246,7 @@ def _receptor_code(r, structure, R):
     constants += [f"O_{r}_{q} = readout[{r}, {q}]" for q in range(K)]
     constants += [f"P_{r}_{q}_{q2} = prop[{r}, {q}, {q2}]" for q in range(K) for q2 in range(K)
                   if q == q2 or not diagonal]
-    constants += [f"E_{r} = E[{r}]", f"Mg_{r} = Mg[{r}]", f"V_drive_{r} = V_drive[{r}]",
-                  f"bg_w_{r}, bg_n_{r}, bg_cdf_{r} = bg_w[{r}], bg_pieces[{r}], bg_cdf[{r}]"]
+    constants += [f"E_{r} = E[{r}]", f"Mg_{r} = Mg[{r}]", f"V_drive_{r} = V_drive[{r}]"]
     kicks = [f"s_{r}_{q} = s[{r}, {q}, gi] + J_{r}_{q} * w" for q in range(K)]
     readout = " + ".join(f"O_{r}_{q} * s_{r}_{q}" for q in range(K))
     V = f"V_drive_{r}" if current_based else "V"
@@ -241,9 +258,10 @@ def _receptor_code(r, structure, R):
     advance = [f"s[{r}, {q}, gi] = " + " + ".join(
         f"P_{r}_{q}_{q2} * s_{r}_{q2}" for q2 in range(K) if q == q2 or not diagonal)
         for q in range(K)]
-    code = RECEPTOR.format(r=r, kicks="\n".join(kicks), readout=readout,
-                           coupling="\n".join(coupling), advance="\n".join(advance))
-    return constants, code, f"trace[S + {r}, m, k] = g_{r}"
+    read = READOUT.format(r=r, kicks="\n".join(kicks), readout=readout,
+                          coupling="\n".join(coupling))
+    update = "\n".join([read, f"buf[slot, {r}, gi] = 0.0"] + advance)
+    return constants, read, update, f"trace[S + {r}, m, k] = g_{r}"
 
 
 def source(populations, receptors) -> str:
@@ -255,8 +273,12 @@ def source(populations, receptors) -> str:
                             body=_block([step_body(eq, method, local="_b")], 4))
     parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
     text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
-                            receptors=_block([part[1] for part in parts], 8),
-                            record=_block([part[2] for part in parts], 12), R=len(receptors))
+                            backgrounds=_block([BACKGROUND.format(r=r) for r in range(len(parts))], 4),
+                            start_rec=_block([START.format(base="offset")], 12),
+                            start=_block([START.format(base="base")], 8),
+                            readouts=_block([part[1] for part in parts], 12),
+                            receptors=_block([part[2] for part in parts], 8),
+                            record=_block([part[3] for part in parts], 12), R=len(receptors))
     ps = range(len(populations))
     return text + RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),

@@ -155,7 +155,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             itot=np.zeros((1, p.n)), last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
             counts=np.zeros(p.n, np.int64), status=np.zeros(p.n, np.int64),
             error=np.zeros((p.n, 2), np.int64), rec_slot=rec_slot, rec=rec_ids,
-            trace=np.zeros((S + R + 1, rec_ids.size, n)), offset=index[id(p)],
+            trace=np.zeros((S + R + 1, rec_ids.size, n)), work=np.zeros((3, p.n)), offset=index[id(p)],
             dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
             bg_w=bg["w"], bg_pieces=bg["pieces"], bg_cdf=bg["cdf"],
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
@@ -219,9 +219,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
 
 
 _POP_KEYS = ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot", "last",
-             "spikes", "counts", "status", "error", "rec_slot", "trace", "offset", "dt_over_C", "bg_w",
-             "bg_pieces", "bg_cdf",
-             "bounds", "fired", "fired_count", "n_fired")
+             "spikes", "counts", "status", "error", "rec_slot", "rec", "trace", "work", "offset",
+             "dt_over_C", "bg_w", "bg_pieces", "bg_cdf", "bounds", "fired", "fired_count", "n_fired")
 
 
 def _progress_bar(show, t_stop):
