@@ -28,8 +28,9 @@ Order of work in step k (t_k = k dt):
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
 ``buf (D, R, N)``; each projection's connections as CSR over its presynaptic neurons
-(concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, int32 ``targets``); Poisson
-background from one random stream per neuron (:func:`neurolab._math.uniform`).
+(concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, ``targets`` uint16 when every
+postsynaptic population has at most 65536 neurons, else uint32: routing streams them);
+Poisson background from one random stream per neuron (:func:`neurolab._math.uniform`).
 """
 from __future__ import annotations
 
@@ -159,8 +160,9 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
                 row = targets[first:end]
                 end = first + np.searchsorted(row, proj_bounds[q, c + 1])
                 first = first + np.searchsorted(row, proj_bounds[q, c])
-            for e in range(first, end):
-                buf[slot, r, post + targets[e]] += w
+            row = buf[slot, r, post:]
+            for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
+                row[targets[e]] += w
 
 
 @njit(cache=True, parallel=True, error_model="numpy")

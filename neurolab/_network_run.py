@@ -53,7 +53,9 @@ def _pack_projections(net, index, n_neurons, dt, names, pops):
         base += proj.targets.size
     packed = {k: np.array(v, dtype=float if k == "proj_w" else np.int64) for k, v in table.items()}
     packed["indptr"] = np.concatenate(indptr) if indptr else np.zeros(1, np.int64)
-    packed["targets"] = np.concatenate(targets) if targets else np.zeros(0, np.int32)
+    small = all(proj.post.n <= 1 << 16 for proj in net.projections)
+    packed["targets"] = np.concatenate(targets + [np.zeros(0, np.int32)], casting="unsafe",
+                                       dtype=np.uint16 if small else np.uint32)
     return packed
 
 
