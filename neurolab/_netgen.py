@@ -160,14 +160,15 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
                 row = targets[first:end]
                 end = first + np.searchsorted(row, proj_bounds[q, c + 1])
                 first = first + np.searchsorted(row, proj_bounds[q, c])
-            row = buf[slot, r, post:]
+            into = buf[slot, r, post:]
             for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
-                row[targets[e]] += w
+                into[targets[e]] += w
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
-        targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
+def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, proj_lo, proj_n,
+        proj_row, proj_post, proj_rec, proj_w, indptr, targets, src_indptr, src_ids, n_neurons,
+        bad, window, proj_bounds,
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
 
@@ -181,12 +182,12 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, p
     while k < k1:
         width = min(window, k1 - k)
         for c in prange(n_chunks):
+            # the sources' spikes reach chunk c's own neurons only: no wait for other chunks
             for kk in range(k, k + width):
                 for j in range(src_indptr[kk], src_indptr[kk + 1]):
                     _route_part(n_neurons + src_ids[j], kk, 1.0, c, lags, proj_lo, proj_n,
                                 proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
                                 targets, buf)
-        for c in prange(n_chunks):
             for kk in range(k, k + width):
                 last = kk == n - 1
                 w = kk - k
