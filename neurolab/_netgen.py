@@ -5,25 +5,43 @@
 structure: number of states, diagonal propagator or not, magnesium block,
 current-based), a module with one ``step_<p>`` per population, built from the same pieces
 as the single-neuron kernel (:func:`neurolab._codegen.step_body`), one ``synaptic``
-function with every receptor written out as straight-line code, and one ``run`` that
+function with every receptor written out as straight-line code, and a driver that
 advances the whole network over steps ``k0 .. k1 - 1``. Every state array lives outside
-``run``, so a long run proceeds in chunks (for a progress display) and continues exactly.
+the driver, so a long run proceeds in chunks (for a progress display) and continues exactly.
 
-Order of work in step k (t_k = k dt):
+Order of work (t_k = k dt). The neurons run in chunks (one per thread), ``window`` steps
+at a time (no neuron's spike arrives sooner than that), in one parallel region per window
+in which each chunk, on its own:
 
-1. presynaptic spikes of the spike sources at step k are routed into the delay buffer;
-2. in parallel over chunks of neurons (one per thread), for each neuron: the input
-   arriving at step k (buffer slot k mod D, plus Poisson background) kicks its synaptic
-   states (g jumps at t_k); its synaptic current ``g B(V) (V - E_rev)`` is computed from
-   V(t_k) and held over the step, as its mean over the step if V relaxed towards the
-   synaptic reversal potentials at rate G/C (so that a large conductance never
-   overshoots); states at t_k are recorded; the synaptic states advance exactly,
-   s <- expm(A dt) s; then the neurons advance by one step (their own method, spikes,
-   resets) and each chunk lists the neurons that fired;
-3. those spikes are routed with their delays (counted from the end of step k), in the
-   order of the neurons: in parallel, each chunk adding them to its own postsynaptic
-   neurons, so every target sums its inputs in the same order whatever the number of
-   threads, and the result does not depend on it.
+1. routes the spikes that *all* neurons fired in the previous window, step by step in
+   the order of the neurons, with their delays (counted from the end of their step), to
+   its own postsynaptic neurons, so that every target sums its inputs in the same order
+   whatever the number of threads, and the result does not depend on it (the spike
+   lists alternate between two buffers: a chunk reads the last window's while the others
+   write this one's);
+2. routes the spike sources' spikes of this window, the same way;
+3. for each step k of the window and each of its neurons: the input arriving at step k
+   (buffer slot k mod D, plus Poisson background) kicks its synaptic states (g jumps at
+   t_k); its synaptic current ``g B(V) (V - E_rev)`` is computed from V(t_k) and held over
+   the step, as its mean over the step if V relaxed towards the synaptic reversal
+   potentials at rate G/C (so that a large conductance never overshoots); states at t_k
+   are recorded; the synaptic states advance exactly, s <- expm(A dt) s; then the neurons
+   advance by one step (their own method, spikes, resets) and the chunk lists those that
+   fired.
+
+A last region routes the last window's spikes. The module has this driver twice: ``run``
+(``prange`` over the chunks) and ``run_serial`` (one chunk: the same code, serial, which
+compiles in a fraction of the time and shares every function it calls).
+
+A small network (at most :data:`COMPACT_MAX` neurons: a neuron driven by spike trains,
+a pair of cells) gets a *compact* module instead: ``synaptic`` loops over the receptors,
+reading their structure from the data (magnesium block where ``Mg > 0``, current-based
+where ``V_drive`` is a number; every receptor padded to the same number of states with
+zeros). It is keyed by the populations alone, so one compilation serves every mix of
+synapses a chapter tries on the same cell (each mix cost a compilation of several seconds
+otherwise), and it gives the same numbers to the last bit: the padded terms add exact
+zeros. It is 2-3 times slower per neuron (the straight-line code vectorises), which does
+not matter for a few cells.
 
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
@@ -49,8 +67,8 @@ from neurolab import _math
 
 # inlined into the loops (a call per neuron and step would cost several ns)
 _inline = njit(inline="always", error_model="numpy")
-exp_factor, linoid, sigmoid, add_poisson = (_inline(_math.exp_factor.py_func), _inline(_math.linoid.py_func),
-                                            _inline(_math.sigmoid.py_func), _inline(_math.add_poisson.py_func))
+exp_factor, linoid, sigmoid, add_poisson = (_inline(f.py_func) for f in (
+    _math.exp_factor, _math.linoid, _math.sigmoid, _math.add_poisson))
 
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 '''
@@ -87,7 +105,9 @@ def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, rec, 
     S = y.shape[0]
     first, end, base = np.uint64(lo), np.uint64(hi), np.uint64(offset)
 {constants}
-{backgrounds}
+    for r in range(bg_pieces.size):     # the Poisson background joins the buffer first
+        if bg_pieces[r]:
+            add_poisson(buf[slot, r], bg_w[r], bg_pieces[r], bg_cdf[r], rng, first, end, base)
     for m in range(rec.size):
         i = rec[m]
         if int(lo) <= i < int(hi) and rec_slot[i] == m:
@@ -131,10 +151,6 @@ w = buf[slot, {r}, gi]
 g_{r} = {readout}
 {coupling}'''
 
-BACKGROUND = '''\
-if bg_pieces[{r}]:
-    add_poisson(buf[slot, {r}], bg_w[{r}], bg_pieces[{r}], bg_cdf[{r}], rng, first, end, base)'''
-
 RUN = '''
 
 @njit(cache=True, error_model="numpy")
@@ -172,17 +188,24 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, p
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
 
-    The chunks run ``window`` steps between two synchronisations: no spike of a neuron
-    arrives sooner than that (window <= the shortest delay in steps), so the spikes of a
-    window are routed after it, step by step, in the order of the neurons; each chunk
-    routes them to its own postsynaptic neurons, so routing runs in parallel too and every
-    target receives its inputs in the same order whatever the number of threads."""
+    One parallel region per window of ``window`` steps (see the module's docstring): no
+    spike of a neuron arrives sooner, so each window's spikes are routed at the start of
+    the next, each chunk routing them to its own postsynaptic neurons."""
     n_chunks = bad.size
     k = k0
-    while k < k1:
+    routed = 0      # steps before k whose neurons' spikes are still to be routed
+    windows = 0     # windows so far: each writes its spikes into lists windows % 2
+    while True:
         width = min(window, k1 - k)
+        cur = windows % 2
+        prev = 1 - cur
+        # one parallel region per window: each chunk routes the spikes of the window before
+        # (fired lists `prev`) to its own targets, then the sources' spikes of this window,
+        # then advances its neurons (they fire into lists `cur`), which need nothing else
         for c in prange(n_chunks):
-            # the sources' spikes reach chunk c's own neurons only: no wait for other chunks
+            for kk in range(k - routed, min(k, n - 1)):
+                w = kk - (k - routed)
+{pops_route}
             for kk in range(k, k + width):
                 for j in range(src_indptr[kk], src_indptr[kk + 1]):
                     _route_part(n_neurons + src_ids[j], kk, 1.0, c, lags, proj_lo, proj_n,
@@ -197,20 +220,19 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, p
         for c in range(n_chunks):
             if bad[c] != OK:
                 return bad[c]
-        for c in prange(n_chunks):
-            for kk in range(k, min(k + width, n - 1)):
-                w = kk - k
-{pops_route}
+        if width == 0:
+            return OK
         k += width
-    return OK
+        routed = width
+        windows += 1
 '''
 
 POP_PARALLEL = '''\
 # population {p}
 lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
 synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
-         rec_{p}, trace_{p}, work_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p}, bg_pieces_{p},
-         bg_cdf_{p}, rng)
+         rec_{p}, trace_{p}, work_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p},
+         bg_pieces_{p}, bg_cdf_{p}, rng)
 if not last:
     step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
            itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
@@ -221,17 +243,17 @@ if not last:
         new = counts_{p}[i] - last_{p}[i]
         if new:
             last_{p}[i] = counts_{p}[i]
-            fired_{p}[w, int(lo) + fired] = i
-            fired_count_{p}[w, int(lo) + fired] = new
+            fired_{p}[cur, w, int(lo) + fired] = i
+            fired_count_{p}[cur, w, int(lo) + fired] = new
             fired += 1
-    n_fired_{p}[w, c] = fired
+    n_fired_{p}[cur, w, c] = fired
 '''
 
 POP_ROUTE = '''\
 for c2 in range(n_chunks):
     first = int(bounds_{p}[c2])
-    for f in range(first, first + n_fired_{p}[w, c2]):
-        _route_part(offset_{p} + fired_{p}[w, f], kk, float(fired_count_{p}[w, f]), c, lags,
+    for f in range(first, first + n_fired_{p}[prev, w, c2]):
+        _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]), c, lags,
                     proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
                     targets, buf)
 '''
@@ -240,6 +262,33 @@ POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, 
             "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
             "rec_{p}, trace_{p}, work_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
             "fired_{p}, fired_count_{p}, n_fired_{p}")
+
+
+COMPACT_LOOP = '''\
+for r in range(R_all):
+    w = buf[slot, r, gi]
+{kicks}
+    g_r = {readout}
+    g_of[r] = g_r
+    if V_drive[r] == V_drive[r]:                # current-based: a driving potential is given
+        b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * V_drive[r])) if Mg[r] > 0.0 else g_r
+        fixed += b_r * (V_drive[r] - E[r])
+    else:
+        b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * V)) if Mg[r] > 0.0 else g_r
+        G += b_r
+        GE += b_r * E[r]
+{store}'''
+
+
+def _compact_code(K, update=True):
+    """The receptor loop of the compact module: every receptor padded to K states; with
+    ``update``, each also clears its buffer slot and advances its states."""
+    kicks = [f"    s_{q} = s[r, {q}, gi] + jump[r, {q}] * w" for q in range(K)]
+    readout = " + ".join(f"readout[r, {q}] * s_{q}" for q in range(K))
+    advance = [f"    s[r, {q}, gi] = " + " + ".join(f"prop[r, {q}, {q2}] * s_{q2}" for q2 in range(K))
+               for q in range(K)]
+    store = ["    buf[slot, r, gi] = 0.0"] + advance if update else []
+    return COMPACT_LOOP.format(kicks="\n".join(kicks), readout=readout, store="\n".join(store))
 
 
 def _receptor_code(r, structure, R):
@@ -269,34 +318,55 @@ def _receptor_code(r, structure, R):
 
 def source(populations, receptors) -> str:
     """The module's source; ``populations`` is a list of (name, Equations, method),
-    ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`)."""
+    ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`), or the
+    number of states K of the compact module (receptors read from the data)."""
     text = HEADER.format(names=", ".join(name for name, _, _ in populations))
     for p, (name, eq, method) in enumerate(populations):
         text += STEP.format(p=p, name=name, method=method,
                             body=_block([step_body(eq, method, local="_b")], 4))
-    parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
+    if isinstance(receptors, int):
+        constants = "R_all = prop.shape[0]\ng_of = np.empty(R_all)"
+        parts = [([constants], _compact_code(receptors, update=False), _compact_code(receptors),
+                  "for r in range(g_of.size):\n    trace[S + r, m, k] = g_of[r]")]
+        R = "g_of.size"
+    else:
+        parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
+        R = len(receptors)
     text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
-                            backgrounds=_block([BACKGROUND.format(r=r) for r in range(len(parts))], 4),
                             start_rec=_block([START.format(base="offset")], 12),
                             start=_block([START.format(base="base")], 8),
                             readouts=_block([part[1] for part in parts], 12),
                             receptors=_block([part[2] for part in parts], 8),
-                            record=_block([part[3] for part in parts], 12), R=len(receptors))
+                            record=_block([part[3] for part in parts], 12), R=R)
     ps = range(len(populations))
-    return text + RUN.format(
+    run = RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
         pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
         pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16))
+    # one chunk runs serially: the same code without prange (prange costs seconds to compile)
+    driver = run[run.index("\n\n@njit(cache=True, parallel=True"):]
+    assert driver.count("prange(") == 1 and "\ndef run(" in driver
+    serial = driver.replace("parallel=True, ", "").replace("prange(", "range(").replace(
+        "\ndef run(", "\ndef run_serial(")
+    return text + run + serial
 
 
 _LOADED: dict = {}
 
 
+#: Networks of at most this many neurons run in the compact module (see the top).
+COMPACT_MAX = 64
+
+
 def module(populations, receptors):
     """The compiled network module for ``populations`` [(name, Equations, method), ...]
-    and ``receptors`` [(states, diagonal, magnesium, current_based), ...]."""
-    key = (tuple((eq, method) for _, eq, method in populations), tuple(receptors))
+    and ``receptors`` [(states, diagonal, magnesium, current_based), ...], or K (an int)
+    for the compact module. Its ``run`` runs chunks in parallel, ``run_serial`` one."""
+    compact = isinstance(receptors, int)
+    key = (tuple((eq, method) for _, eq, method in populations),
+           receptors if compact else tuple(receptors))
     if key not in _LOADED:
-        stem = "network_" + "_".join(eq.name for _, eq, _ in populations)
+        stem = ("network_compact_" if compact else "network_") + "_".join(
+            eq.name for _, eq, _ in populations)
         _LOADED[key] = _codegen.load(source(populations, receptors), stem[:80])
     return _LOADED[key]

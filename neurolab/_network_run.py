@@ -9,12 +9,18 @@ from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
 from ._jit import parallel_lock
 from .simulate import _resolve_dt_method, _sample, time_grid
 
+#: Tests set this to run small networks in the full kernel too (to compare the two).
+_FULL_KERNEL = False
+#: The compact kernel pads every receptor to this many states (the most a built-in synapse has).
+COMPACT_K = 4
 
-def _pack_synapses(receptors, dt):
-    """Each receptor's exact propagator, kicks and readout, padded to K states, and its
-    structure (states, diagonal propagator, magnesium block, current-based) for the kernel."""
+
+def _pack_synapses(receptors, dt, K_min=1):
+    """Each receptor's exact propagator, kicks and readout, padded to K states (at least
+    ``K_min``), and its structure (states, diagonal propagator, magnesium block,
+    current-based) for the kernel."""
     items = list(receptors.items())
-    K = max(len(syn.ode()[1]) for _, syn in items) if items else 1
+    K = max([K_min] + [len(syn.ode()[1]) for _, syn in items])
     R = len(items)
     prop, jump, readout = np.zeros((R, K, K)), np.zeros((R, K)), np.zeros((R, K))
     E, Mg, V_drive = np.zeros(R), np.zeros(R), np.full(R, np.nan)
@@ -123,7 +129,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     index.update({id(s): n_neurons + int(o) for s, o in zip(sources, np.cumsum([0] + [s.n for s in sources]))})
     receptors = net._receptors()
     names = list(receptors)
-    syn, structure = _pack_synapses(receptors, dt)
+    # a small network runs in the compact kernel: one per cell model, whatever the synapses
+    compact = n_neurons <= _netgen.COMPACT_MAX and not _FULL_KERNEL
+    syn, structure = _pack_synapses(receptors, dt, COMPACT_K if compact else 1)
     R, K = syn["prop"].shape[0], max(syn["prop"].shape[1], 1)
     proj = _pack_projections(net, index, n_neurons, dt, names, pops)
     # chunks synchronise every `window` steps: no neuron's spike arrives sooner
@@ -137,7 +145,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     for name in record:
         if name not in [p.name for p in pops]:
             raise ValueError(f"record: no population named {name!r}.")
-    chunks = max(1, min(threads, min(p.n for p in pops)))
+    chunks = 1 if compact else max(1, min(threads, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
     for p, bg in zip(pops, background):
@@ -157,12 +165,14 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             itot=np.zeros((1, p.n)), last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
             counts=np.zeros(p.n, np.int64), status=np.zeros(p.n, np.int64),
             error=np.zeros((p.n, 2), np.int64), rec_slot=rec_slot, rec=rec_ids,
-            trace=np.zeros((S + R + 1, rec_ids.size, n)), work=np.zeros((3, p.n)), offset=index[id(p)],
+            trace=np.zeros((S + R + 1, rec_ids.size, n)), work=np.zeros((3, p.n)),
+            offset=index[id(p)],
             dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
             bg_w=bg["w"], bg_pieces=bg["pieces"], bg_cdf=bg["cdf"],
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
-            fired=np.zeros((window, p.n), np.int64), fired_count=np.zeros((window, p.n), np.int64),
-            n_fired=np.zeros((window, chunks), np.int64)))
+            fired=np.zeros((2, window, p.n), np.int64),
+            fired_count=np.zeros((2, window, p.n), np.int64),
+            n_fired=np.zeros((2, window, chunks), np.int64)))
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
     # the part of each projection's postsynaptic population that each chunk routes to
     by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
@@ -170,10 +180,13 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                            dtype=np.int64).reshape(-1, chunks + 1)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
-                            structure)
+                            K if compact else structure)
     if progress is None:
         progress = n * n_neurons > 2e8
     chunk = max(1, n // 100) if progress else n
+    # one chunk runs serially (compiles in half the time), unless the parallel driver is
+    # already compiled in this session: then it serves (the same spikes, no compilation)
+    driver = module.run if chunks > 1 or module.run.signatures else module.run_serial
     previous_threads = numba.get_num_threads()
     numba.set_num_threads(min(chunks, numba.config.NUMBA_NUM_THREADS))
     try:
@@ -190,7 +203,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):
                 with parallel_lock:     # numba's workqueue layer runs one parallel region at a time
-                    status = module.run(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
+                    status = driver(k0, min(n, k0 + chunk), n, dt, *args, *per_pop)
                 if bar is not None:
                     bar.update(min(n, k0 + chunk) * dt - bar.n)
                 if status != 0:

@@ -8,7 +8,7 @@ import pytest
 
 import neurolab as nl
 from neurolab import circuits, models, synapses as S
-from neurolab.network import Network
+from neurolab.network import Network, synaptic_drive
 
 
 def test_sparse_connectivity_has_binomial_in_and_out_degrees_without_duplicates():
@@ -42,11 +42,52 @@ def test_all_to_all_and_autapses():
 def test_spikes_do_not_depend_on_the_number_of_threads():
     net = circuits.izhikevich_ei(400, seed=3)
     one, two = net.run(300.0, dt=0.05, threads=1), net.run(300.0, dt=0.05, threads=2)
+    # one thread again: now in the parallel driver, compiled by the run before
+    again = net.run(300.0, dt=0.05, threads=1)
     for pop in ("E", "I"):
-        a, b = one[pop].spikes(), two[pop].spikes()
+        a = one[pop].spikes()
         assert a[0].size > 100
-        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        for b in (two[pop].spikes(), again[pop].spikes()):
+            assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
+
+
+def _small_mixed_network():
+    """30 cells of two kinds with every receptor structure: one, two and three states,
+    a magnesium block, a current-based synapse, delays, a spike source and background."""
+    net = Network(seed=5)
+    A = net.population("A", models.LIF(), 20, current=230.0, V_init=-65.0)
+    B = net.population("B", models.AdEx(), 10, current=400.0)
+    net.connect(A, B, S.AMPA, p=0.5, weight=3.0, delay=0.5)
+    net.connect(B, A, S.GABA_A, p=0.5, weight=2.0, delay=1.0)
+    net.connect(A, A, S.NMDA, p=0.3, weight=2.0)
+    net.connect(B, B, S.Exponential(tau=5.0, g_max=2.0, E_rev=-80.0), p=0.4)
+    src = net.spike_source("input", S.poisson_train(40.0, 300.0, seed=1, n=5))
+    net.connect(src, A, S.AMPA.current_based(-65.0), p=0.5, weight=4.0)
+    net.connect(src, B, S.Alpha(tau=2.0, g_max=3.0), p=0.5)
+    net.background(A, S.AMPA, rate=500.0)
+    return net
+
+
+def test_small_networks_share_one_compact_kernel_with_the_same_numbers(monkeypatch):
+    from neurolab import _netgen, _network_run
+    compact = _small_mixed_network().run(300.0, dt=0.05)
+    monkeypatch.setattr(_network_run, "_FULL_KERNEL", True)
+    full = _small_mixed_network().run(300.0, dt=0.05)
+    for pop in ("A", "B"):
+        assert compact[pop].spikes()[0].size > 20
+        for a, b in zip(compact[pop].spikes(), full[pop].spikes()):
+            assert np.array_equal(a, b)
+        assert np.array_equal(compact[pop].v, full[pop].v)
+        assert np.array_equal(compact[pop].I_syn, full[pop].I_syn)
+        for name in full[pop].g:
+            assert np.array_equal(compact[pop].g[name], full[pop].g[name])
+    # one compact module per cell model, whatever the synapses: a new mix compiles nothing
+    monkeypatch.setattr(_network_run, "_FULL_KERNEL", False)
+    synaptic_drive(models.LIF(), [(S.AMPA, [5.0], 2.0)], t_stop=20.0)
+    loaded = len(_netgen._LOADED)
+    synaptic_drive(models.LIF(), [(S.NMDA, [5.0], 2.0), (S.GABA_A, [6.0], 1.0)] * 2, t_stop=20.0)
+    assert len(_netgen._LOADED) == loaded
 
 # --- NEST -------------------------------------------------------------------------------
 TRAIN = 20.0 + 50.0 * np.arange(19) + np.random.default_rng(0).uniform(0.0, 10.0, 19)
