@@ -1,7 +1,7 @@
 """Small compiled functions that the generated kernels and the model classes share.
 
-They take and return plain floats and never allocate, so LLVM inlines them into the
-kernels' inner loops. The generated kernel modules import them by name; the kernels'
+They never allocate and (but :func:`add_poisson`, a whole loop) take and return plain
+numbers, so LLVM inlines them into the kernels' inner loops. The generated kernel modules import them by name; the kernels'
 file names include a hash of this file, so editing it recompiles every kernel.
 """
 import math
@@ -78,10 +78,8 @@ _S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(
 
 
 @hot
-def uniform(state, i):
-    """The next number in [0, 1) of stream ``state[i]`` (a uint64 array), advancing it."""
-    z = state[i] + _GOLDEN
-    state[i] = z
+def mixed(z):
+    """The number in [0, 1) that stream state ``z`` (just advanced) stands for."""
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
     z = z ^ (z >> _S31)
@@ -89,21 +87,85 @@ def uniform(state, i):
 
 
 @hot
-def poisson(lam, exp_minus_lam, pieces, state, i):
-    """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion.
+def uniform(state, i):
+    """The next number in [0, 1) of stream ``state[i]`` (a uint64 array), advancing it."""
+    z = state[i] + _GOLDEN
+    state[i] = z
+    return mixed(z)
 
-    Each of ``pieces`` draws has mean ``lam`` (kept below ~10 by the caller, with
-    ``exp_minus_lam`` = e^{-lam} precomputed); their sum is Poisson of the total mean.
+
+# A draw compares its uniform u with a table of the Poisson CDF, built once per background
+# (its mean per piece is the same for every neuron and step) by the very sums that
+# inversion computes as it goes (p_0 = e^-lam, p_k = p_{k-1} * (lam / k), c_k = c_{k-1} + p_k):
+# the count is the first k with u <= c_k (at most 200), identical to inverting term by term,
+# with no division and no data-dependent branch in the common case.
+_LARGEST_U = 1.0 - 2.0 ** -53       # uniform() never exceeds it
+_FIRST = 8                          # table entries compared without a branch
+
+
+def poisson_cdf(lam: float) -> np.ndarray:
+    """The table :func:`poisson` takes for mean ``lam`` per piece: c_0, c_1, ... up to the
+    first c_k >= the largest uniform (or 200 of them), then +inf (at least one, and up to
+    ``_FIRST + 1`` entries in all)."""
+    p = cumulative = float(np.exp(-lam))
+    table = [cumulative]
+    k = 0
+    while cumulative < _LARGEST_U and k < 199:
+        k += 1
+        p *= lam / k
+        cumulative += p
+        table.append(cumulative)
+    table += [np.inf] * max(1, _FIRST + 1 - len(table))
+    return np.array(table)
+
+
+@hot
+def count_below(u, cdf, k):
+    """The number of entries of ``cdf`` below ``u``, knowing the first ``k`` are."""
+    while u > cdf[k]:
+        k += 1
+    return k
+
+
+@hot
+def poisson(cdf, pieces, state, i):
+    """A Poisson count of mean ``pieces * lam`` from stream ``state[i]``, by inversion
+    against ``cdf`` = :func:`poisson_cdf` (lam), one uniform per piece.
+
+    Each of ``pieces`` draws has mean ``lam`` (kept below ~10 by the caller); their sum is
+    Poisson of the total mean.
     """
     total = 0
     for _ in range(pieces):
-        u = uniform(state, i)
-        k = 0
-        p = exp_minus_lam
-        cumulative = p
-        while u > cumulative and k < 200:
-            k += 1
-            p *= lam / k
-            cumulative += p
-        total += k
+        total += count_below(uniform(state, i), cdf, 0)
     return total
+
+
+@hot
+def add_poisson(row, weight, pieces, cdf, state, lo, hi, offset):
+    """Add ``weight`` times a :func:`poisson` count to ``row[offset + i]`` for i in lo..hi-1
+    (uint64), each from its own stream ``state[offset + i]``.
+
+    With one piece (the usual case) the loop has no branch, so it vectorises: it counts the
+    table's first ``_FIRST`` entries below u, and a second pass finishes the rare larger
+    counts (recomputing u from the advanced stream), so every sum is as :func:`poisson`'s.
+    """
+    if pieces != 1:
+        for i in range(lo, hi):
+            row[offset + i] += weight * poisson(cdf, pieces, state, offset + i)
+        return
+    top = cdf[_FIRST - 1]
+    rare = 0
+    for i in range(lo, hi):
+        u = uniform(state, offset + i)
+        k = 0
+        for j in range(_FIRST):
+            k += u > cdf[j]
+        if k < _FIRST:
+            row[offset + i] += weight * k
+        rare += u > top
+    if rare:
+        for i in range(lo, hi):
+            u = mixed(state[offset + i])
+            if u > top:
+                row[offset + i] += weight * count_below(u, cdf, _FIRST)

@@ -46,8 +46,9 @@ not matter for a few cells.
 Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
 ``buf (D, R, N)``; each projection's connections as CSR over its presynaptic neurons
-(concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, int32 ``targets``); Poisson
-background from one random stream per neuron (:func:`neurolab._math.uniform`).
+(concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, ``targets`` uint16 when every
+postsynaptic population has at most 65536 neurons, else uint32: routing streams them);
+Poisson background from one random stream per neuron (:func:`neurolab._math.uniform`).
 """
 from __future__ import annotations
 
@@ -66,8 +67,8 @@ from neurolab import _math
 
 # inlined into the loops (a call per neuron and step would cost several ns)
 _inline = njit(inline="always", error_model="numpy")
-exp_factor, linoid, sigmoid, poisson = (_inline(_math.exp_factor.py_func), _inline(_math.linoid.py_func),
-                                        _inline(_math.sigmoid.py_func), _inline(_math.poisson.py_func))
+exp_factor, linoid, sigmoid, add_poisson = (_inline(f.py_func) for f in (
+    _math.exp_factor, _math.linoid, _math.sigmoid, _math.add_poisson))
 
 OK, NOT_FINITE, SPIKE_BUFFER_FULL = 0, 1, 2
 '''
@@ -89,50 +90,66 @@ def step_{p}(lo, hi, params, y, y_old, g_old, g_new, clamp_end, current, _k, dt,
 SYNAPTIC = '''
 
 @njit(cache=True, error_model="numpy")
-def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, trace, s, buf,
-             prop, jump, readout, E, Mg, V_drive, bg_on, bg_w, bg_lam, bg_exp, bg_pieces, rng):
+def synaptic(lo, hi, offset, k, dt, y, current, itot, dt_over_C, rec_slot, rec, trace, work, s,
+             buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_pieces, bg_cdf, rng):
     """Kick, read out, record and advance the synapses of neurons lo..hi-1 of a population
-    (global index offset + i); store each one's input current for step k in itot."""
+    (global index offset + i); store each one's input current for step k in itot.
+
+    The main loop has no branch and unsigned indices (no wrap-around of negative ones), so
+    it vectorises; the rest runs in separate passes: the Poisson background is added to
+    the buffer first, the recorded neurons read out, and the few neurons whose synaptic
+    conductance is large (x >= 0.5 below) get their current again after the loop."""
     slot = k % buf.shape[0]
     kk = k if current.shape[0] > 1 else 0
-    col = 1 if current.shape[1] > 1 else 0
+    col = np.uint64(1 if current.shape[1] > 1 else 0)
     S = y.shape[0]
+    first, end, base = np.uint64(lo), np.uint64(hi), np.uint64(offset)
 {constants}
-    for i in range(int(lo), int(hi)):
-        gi = offset + i
-        V = y[0, i]
-        G = 0.0
-        GE = 0.0
-        fixed = 0.0
-{receptors}
-        # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
-        # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
-        x = G * dt_over_C[i]
-        if x < 0.5:     # (1 - e^-x) / x by its series, exact to 6e-10
-            relax = 1.0 + x * (-1.0 / 2.0 + x * (1.0 / 6.0 + x * (-1.0 / 24.0 + x * (
-                1.0 / 120.0 + x * (-1.0 / 720.0 + x * (1.0 / 5040.0 + x * (-1.0 / 40320.0 + x * (
-                    1.0 / 362880.0))))))))
-        else:
-            relax = -math.expm1(-x) / x
-        itot[0, i] = current[kk, i * col] - (G * V - GE) * relax - fixed
-        m = rec_slot[i]
-        if m >= 0:
+    for r in range(bg_pieces.size):     # the Poisson background joins the buffer first
+        if bg_pieces[r]:
+            add_poisson(buf[slot, r], bg_w[r], bg_pieces[r], bg_cdf[r], rng, first, end, base)
+    for m in range(rec.size):
+        i = rec[m]
+        if int(lo) <= i < int(hi) and rec_slot[i] == m:
+{start_rec}
+{readouts}
             for v in range(S):
                 trace[v, m, k] = y[v, i]
 {record}
             trace[S + {R}, m, k] = G * V - GE + fixed
+    large = 0
+    for i in range(first, end):
+{start}
+{receptors}
+        # the mean over the step of G (V - E_eff) if V relaxed towards E_eff at rate G / C:
+        # never overshoots E_eff, however large G dt / C (explicit would for G dt / C > 2)
+        x = G * dt_over_C[i]
+        # (1 - e^-x) / x by its series, exact to 6e-10 for x < 0.5 (larger x: below)
+        relax = 1.0 + x * (-1.0 / 2.0 + x * (1.0 / 6.0 + x * (-1.0 / 24.0 + x * (
+            1.0 / 120.0 + x * (-1.0 / 720.0 + x * (1.0 / 5040.0 + x * (-1.0 / 40320.0 + x * (
+                1.0 / 362880.0))))))))
+        drive = G * V - GE
+        itot[0, i] = current[kk, i * col] - drive * relax - fixed
+        work[0, i] = x
+        work[1, i] = drive
+        work[2, i] = fixed
+        large += x >= 0.5
+    if large:
+        for i in range(first, end):
+            x = work[0, i]
+            if x >= 0.5:
+                itot[0, i] = current[kk, i * col] - work[1, i] * (-math.expm1(-x) / x) - work[2, i]
 '''
 
-RECEPTOR = '''\
+# a neuron's sums before its receptors add to them
+START = "gi = {base} + i\nV = y[0, i]\nG = 0.0\nGE = 0.0\nfixed = 0.0"
+
+READOUT = '''\
 # receptor {r}
 w = buf[slot, {r}, gi]
-buf[slot, {r}, gi] = 0.0
-if bg_on[{r}]:
-    w += bg_w[{r}, gi] * poisson(bg_lam[{r}, gi], bg_exp[{r}, gi], bg_pieces[{r}, gi], rng, gi)
 {kicks}
 g_{r} = {readout}
-{coupling}
-{advance}'''
+{coupling}'''
 
 RUN = '''
 
@@ -159,14 +176,15 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
                 row = targets[first:end]
                 end = first + np.searchsorted(row, proj_bounds[q, c + 1])
                 first = first + np.searchsorted(row, proj_bounds[q, c])
-            for e in range(first, end):
-                buf[slot, r, post + targets[e]] += w
+            into = buf[slot, r, post:]
+            for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
+                into[targets[e]] += w
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w, bg_lam, bg_exp,
-        bg_pieces, rng, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, indptr,
-        targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
+def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, proj_lo, proj_n,
+        proj_row, proj_post, proj_rec, proj_w, indptr, targets, src_indptr, src_ids, n_neurons,
+        bad, window, proj_bounds,
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
 
@@ -213,8 +231,8 @@ POP_PARALLEL = '''\
 # population {p}
 lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
 synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
-         trace_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_on_{p}, bg_w, bg_lam, bg_exp,
-         bg_pieces, rng)
+         rec_{p}, trace_{p}, work_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p},
+         bg_pieces_{p}, bg_cdf_{p}, rng)
 if not last:
     step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
            itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
@@ -242,16 +260,13 @@ for c2 in range(n_chunks):
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
             "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
-            "trace_{p}, offset_{p}, dt_over_C_{p}, bg_on_{p}, bounds_{p}, fired_{p}, fired_count_{p}, "
-            "n_fired_{p}")
+            "rec_{p}, trace_{p}, work_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
+            "fired_{p}, fired_count_{p}, n_fired_{p}")
 
 
 COMPACT_LOOP = '''\
 for r in range(R_all):
     w = buf[slot, r, gi]
-    buf[slot, r, gi] = 0.0
-    if bg_on[r]:
-        w += bg_w[r, gi] * poisson(bg_lam[r, gi], bg_exp[r, gi], bg_pieces[r, gi], rng, gi)
 {kicks}
     g_r = {readout}
     g_of[r] = g_r
@@ -262,16 +277,18 @@ for r in range(R_all):
         b_r = g_r / (1.0 + Mg[r] / 3.57 * math.exp(-0.062 * V)) if Mg[r] > 0.0 else g_r
         G += b_r
         GE += b_r * E[r]
-{advance}'''
+{store}'''
 
 
-def _compact_code(K):
-    """The receptor loop of the compact module: every receptor padded to K states."""
+def _compact_code(K, update=True):
+    """The receptor loop of the compact module: every receptor padded to K states; with
+    ``update``, each also clears its buffer slot and advances its states."""
     kicks = [f"    s_{q} = s[r, {q}, gi] + jump[r, {q}] * w" for q in range(K)]
     readout = " + ".join(f"readout[r, {q}] * s_{q}" for q in range(K))
     advance = [f"    s[r, {q}, gi] = " + " + ".join(f"prop[r, {q}, {q2}] * s_{q2}" for q2 in range(K))
                for q in range(K)]
-    return COMPACT_LOOP.format(kicks="\n".join(kicks), readout=readout, advance="\n".join(advance))
+    store = ["    buf[slot, r, gi] = 0.0"] + advance if update else []
+    return COMPACT_LOOP.format(kicks="\n".join(kicks), readout=readout, store="\n".join(store))
 
 
 def _receptor_code(r, structure, R):
@@ -293,9 +310,10 @@ def _receptor_code(r, structure, R):
     advance = [f"s[{r}, {q}, gi] = " + " + ".join(
         f"P_{r}_{q}_{q2} * s_{r}_{q2}" for q2 in range(K) if q == q2 or not diagonal)
         for q in range(K)]
-    code = RECEPTOR.format(r=r, kicks="\n".join(kicks), readout=readout,
-                           coupling="\n".join(coupling), advance="\n".join(advance))
-    return constants, code, f"trace[S + {r}, m, k] = g_{r}"
+    read = READOUT.format(r=r, kicks="\n".join(kicks), readout=readout,
+                          coupling="\n".join(coupling))
+    update = "\n".join([read, f"buf[slot, {r}, gi] = 0.0"] + advance)
+    return constants, read, update, f"trace[S + {r}, m, k] = g_{r}"
 
 
 def source(populations, receptors) -> str:
@@ -308,16 +326,18 @@ def source(populations, receptors) -> str:
                             body=_block([step_body(eq, method, local="_b")], 4))
     if isinstance(receptors, int):
         constants = "R_all = prop.shape[0]\ng_of = np.empty(R_all)"
-        text += SYNAPTIC.format(constants=_block([constants], 4),
-                                receptors=_block([_compact_code(receptors)], 8),
-                                record=_block(["for r in range(g_of.size):\n"
-                                               "    trace[S + r, m, k] = g_of[r]"], 12),
-                                R="g_of.size")
+        parts = [([constants], _compact_code(receptors, update=False), _compact_code(receptors),
+                  "for r in range(g_of.size):\n    trace[S + r, m, k] = g_of[r]")]
+        R = "g_of.size"
     else:
         parts = [_receptor_code(r, st, len(receptors)) for r, st in enumerate(receptors)]
-        text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
-                                receptors=_block([part[1] for part in parts], 8),
-                                record=_block([part[2] for part in parts], 12), R=len(receptors))
+        R = len(receptors)
+    text += SYNAPTIC.format(constants=_block([c for part in parts for c in part[0]], 4),
+                            start_rec=_block([START.format(base="offset")], 12),
+                            start=_block([START.format(base="base")], 8),
+                            readouts=_block([part[1] for part in parts], 12),
+                            receptors=_block([part[2] for part in parts], 8),
+                            record=_block([part[3] for part in parts], 12), R=R)
     ps = range(len(populations))
     run = RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),

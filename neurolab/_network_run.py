@@ -4,7 +4,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from . import _netgen
+from . import _math, _netgen
 from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
 from ._jit import parallel_lock
 from .simulate import _resolve_dt_method, _sample, time_grid
@@ -59,7 +59,9 @@ def _pack_projections(net, index, n_neurons, dt, names, pops):
         base += proj.targets.size
     packed = {k: np.array(v, dtype=float if k == "proj_w" else np.int64) for k, v in table.items()}
     packed["indptr"] = np.concatenate(indptr) if indptr else np.zeros(1, np.int64)
-    packed["targets"] = np.concatenate(targets) if targets else np.zeros(0, np.int32)
+    small = all(proj.post.n <= 1 << 16 for proj in net.projections)
+    packed["targets"] = np.concatenate(targets + [np.zeros(0, np.int32)], casting="unsafe",
+                                       dtype=np.uint16 if small else np.uint32)
     return packed
 
 
@@ -77,22 +79,30 @@ def _pack_sources(sources, index, n_neurons, dt, n):
     return np.searchsorted(steps[by_step], np.arange(n + 1)).astype(np.int64), ids[by_step]
 
 
-def _pack_background(net, index, names, n_neurons, dt, seed):
-    """Poisson background per (receptor, neuron): weight, mean count per piece, e^-mean,
-    number of pieces (each of mean <= 10), and one random stream per neuron."""
+def _pack_background(net, pops, names, dt, seed):
+    """Poisson background per population and receptor: weight, number of pieces (each of
+    mean <= 10) and the CDF table of one piece (:func:`neurolab._math.poisson_cdf`), as
+    arrays (R,), (R,) and (R, L) per population; and one random stream per neuron."""
     R = len(names)
-    w, lam, pieces = np.zeros((R, n_neurons)), np.zeros((R, n_neurons)), np.zeros((R, n_neurons), np.int64)
+    none = np.full(_math._FIRST + 1, np.inf)
+    tables = [dict(w=np.zeros(R), pieces=np.zeros(R, np.int64), cdf=[none] * R) for _ in pops]
     for bg in net.backgrounds:
-        r, lo, hi = names.index(bg["receptor"]), index[id(bg["post"])], index[id(bg["post"])] + bg["post"].n
-        if np.any(pieces[r, lo:hi] > 0):
+        r, mine = names.index(bg["receptor"]), tables[[id(p) for p in pops].index(id(bg["post"]))]
+        if mine["pieces"][r] > 0:
             raise ValueError(f"population {bg['post'].name!r} has two backgrounds on receptor "
                              f"{bg['receptor']!r}: merge them into one (Poisson rates add).")
         mean = bg["rate"] * dt / 1000.0
-        pieces[r, lo:hi] = int(np.ceil(mean / 10.0)) if mean > 0 else 0
-        lam[r, lo:hi] = mean / max(1, pieces[r, lo])
-        w[r, lo:hi] = bg["weight"]
+        mine["pieces"][r] = int(np.ceil(mean / 10.0)) if mean > 0 else 0
+        mine["cdf"][r] = _math.poisson_cdf(mean / max(1, mine["pieces"][r]))
+        mine["w"][r] = bg["weight"]
+    for mine in tables:
+        rows = mine["cdf"]
+        mine["cdf"] = np.full((R, max([c.size for c in rows], default=none.size)), np.inf)
+        for r, c in enumerate(rows):
+            mine["cdf"][r, :c.size] = c
+    n_neurons = sum(p.n for p in pops)
     rng = np.random.SeedSequence([seed, 0x6E6C]).generate_state(max(n_neurons, 1), np.uint64)
-    return dict(bg_w=w, bg_lam=lam, bg_exp=np.exp(-lam), bg_pieces=pieces, rng=rng)
+    return tables, rng
 
 
 def run_network(net, t_stop, dt, method, record, progress, threads=1):
@@ -129,7 +139,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     window = int(min(own + [16]))
     D = (int(proj["lags"].max()) if proj["lags"].size else 0) + window
     src_indptr, src_ids = _pack_sources(sources, index, n_neurons, dt, n)
-    background = _pack_background(net, index, names, n_neurons, dt, net.seed)
+    background, rng = _pack_background(net, pops, names, dt, net.seed)
 
     record = {} if record is None else dict(record)
     for name in record:
@@ -138,7 +148,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     chunks = 1 if compact else max(1, min(threads, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
-    for p in pops:
+    for p, bg in zip(pops, background):
         S = len(p.model.state_names)
         params = np.ascontiguousarray(np.array([m.parameters() for m in p.models]).T)
         y = np.ascontiguousarray(np.array([m.initial_state() for m in p.models]).T)
@@ -155,9 +165,10 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             itot=np.zeros((1, p.n)), last=np.zeros(p.n, np.int64), spikes=np.empty((p.n, capacity)),
             counts=np.zeros(p.n, np.int64), status=np.zeros(p.n, np.int64),
             error=np.zeros((p.n, 2), np.int64), rec_slot=rec_slot, rec=rec_ids,
-            trace=np.zeros((S + R + 1, rec_ids.size, n)), offset=index[id(p)],
+            trace=np.zeros((S + R + 1, rec_ids.size, n)), work=np.zeros((3, p.n)),
+            offset=index[id(p)],
             dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
-            bg_on=background["bg_pieces"][:, index[id(p)]] > 0,
+            bg_w=bg["w"], bg_pieces=bg["pieces"], bg_cdf=bg["cdf"],
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
             fired=np.zeros((2, window, p.n), np.int64),
             fired_count=np.zeros((2, window, p.n), np.int64),
@@ -181,9 +192,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     try:
         while True:
             state = dict(s=np.zeros((R, K, n_neurons)), buf=np.zeros((D, R, n_neurons)),
-                         rng=background["rng"].copy())
+                         rng=rng.copy())
             args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout", "E", "Mg", "V_drive")),
-                    *(background[k] for k in ("bg_w", "bg_lam", "bg_exp", "bg_pieces")), state["rng"],
+                    state["rng"],
                     *(proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
                                         "proj_rec", "proj_w", "indptr", "targets")),
                     src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window,
@@ -223,8 +234,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
 
 
 _POP_KEYS = ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot", "last",
-             "spikes", "counts", "status", "error", "rec_slot", "trace", "offset", "dt_over_C", "bg_on",
-             "bounds", "fired", "fired_count", "n_fired")
+             "spikes", "counts", "status", "error", "rec_slot", "rec", "trace", "work", "offset",
+             "dt_over_C", "bg_w", "bg_pieces", "bg_cdf", "bounds", "fired", "fired_count", "n_fired")
 
 
 def _progress_bar(show, t_stop):
