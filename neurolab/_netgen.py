@@ -154,6 +154,19 @@ g_{r} = {readout}
 RUN = '''
 
 @njit(cache=True, error_model="numpy")
+def _first_at_least(row, lo, hi, value):
+    """The first index in lo..hi of the sorted row whose entry is >= value (else hi): a
+    bisection (np.searchsorted would do, but costs a fresh session ~0.4 s to compile)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if row[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, error_model="numpy")
 def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
                 proj_bounds, indptr, targets, buf):
     """Add presynaptic neuron g's spikes (count of them) to the delay buffers of those of
@@ -173,9 +186,8 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
             first = indptr[proj_row[q] + j]
             end = indptr[proj_row[q] + j + 1]
             if not single:
-                row = targets[first:end]
-                end = first + np.searchsorted(row, proj_bounds[q, c + 1])
-                first = first + np.searchsorted(row, proj_bounds[q, c])
+                end = _first_at_least(targets, first, end, proj_bounds[q, c + 1])
+                first = _first_at_least(targets, first, end, proj_bounds[q, c])
             into = buf[slot, r, post:]
             for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
                 into[targets[e]] += w
@@ -208,7 +220,7 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, p
 {pops_route}
             for kk in range(k, k + width):
                 for j in range(src_indptr[kk], src_indptr[kk + 1]):
-                    _route_part(n_neurons + src_ids[j], kk, 1.0, c, lags, proj_lo, proj_n,
+                    _route_part(n_neurons + src_ids[j], kk, 1.0, np.int64(c), lags, proj_lo, proj_n,
                                 proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
                                 targets, buf)
             for kk in range(k, k + width):
@@ -253,9 +265,9 @@ POP_ROUTE = '''\
 for c2 in range(n_chunks):
     first = int(bounds_{p}[c2])
     for f in range(first, first + n_fired_{p}[prev, w, c2]):
-        _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]), c, lags,
-                    proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
-                    targets, buf)
+        _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]),
+                    np.int64(c), lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
+                    proj_bounds, indptr, targets, buf)
 '''
 
 POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
@@ -321,7 +333,12 @@ def source(populations, receptors) -> str:
     ``receptors`` one structure tuple per receptor (see :func:`_receptor_code`), or the
     number of states K of the compact module (receptors read from the data)."""
     text = HEADER.format(names=", ".join(name for name, _, _ in populations))
+    first = {}      # populations of the same model and method share one step (one compile)
     for p, (name, eq, method) in enumerate(populations):
+        if (eq, method) in first:
+            text += f"\n\nstep_{p} = step_{first[eq, method]}     # {name}: the same model\n"
+            continue
+        first[eq, method] = p
         text += STEP.format(p=p, name=name, method=method,
                             body=_block([step_body(eq, method, local="_b")], 4))
     if isinstance(receptors, int):
