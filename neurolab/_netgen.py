@@ -194,9 +194,8 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, proj_lo, proj_n,
-        proj_row, proj_post, proj_rec, proj_w, indptr, targets, src_indptr, src_ids, n_neurons,
-        bad, window, proj_bounds,
+def run(k0, k1, n, dt, s, buf, prop, jump, readout, consts, rng, table, proj_w, indptr,
+        targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
         {pop_args}):
     """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
 
@@ -215,6 +214,12 @@ def run(k0, k1, n, dt, s, buf, prop, jump, readout, E, Mg, V_drive, rng, lags, p
         # (fired lists `prev`) to its own targets, then the sources' spikes of this window,
         # then advances its neurons (they fire into lists `cur`), which need nothing else
         for c in prange(n_chunks):
+            # the arrays arrive packed, a few per population (a parallel region costs
+            # compilation time for every array it receives): unpacked here, as views
+            E, Mg, V_drive = consts[0], consts[1], consts[2]
+            lags, proj_lo, proj_n, proj_row, proj_post, proj_rec = (
+                table[0], table[1], table[2], table[3], table[4], table[5])
+{pops_unpack}
             for kk in range(k - routed, min(k, n - 1)):
                 w = kk - (k - routed)
 {pops_route}
@@ -270,10 +275,17 @@ for c2 in range(n_chunks):
                     proj_bounds, indptr, targets, buf)
 '''
 
-POP_ARGS = ("params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p}, current_{p}, "
-            "itot_{p}, last_{p}, spikes_{p}, counts_{p}, status_{p}, error_{p}, rec_slot_{p}, "
-            "rec_{p}, trace_{p}, work_{p}, offset_{p}, dt_over_C_{p}, bg_w_{p}, bg_pieces_{p}, bg_cdf_{p}, bounds_{p}, "
-            "fired_{p}, fired_count_{p}, n_fired_{p}")
+POP_ARGS = ("params_{p}, ys_{p}, floats_{p}, ints_{p}, current_{p}, itot_{p}, spikes_{p}, "
+            "error_{p}, rec_{p}, trace_{p}, work_{p}, offset_{p}, bg_w_{p}, bg_pieces_{p}, "
+            "bg_cdf_{p}, bounds_{p}, fired_lists_{p}, n_fired_{p}")
+
+# the packed arrays of population p (see _network_run.PACKED), as the names the code uses
+POP_UNPACK = '''\
+y_{p}, y_old_{p} = ys_{p}[0], ys_{p}[1]
+g_old_{p}, g_new_{p}, clamp_end_{p}, dt_over_C_{p} = floats_{p}[0], floats_{p}[1], floats_{p}[2], floats_{p}[3]
+last_{p}, counts_{p}, status_{p}, rec_slot_{p} = ints_{p}[0], ints_{p}[1], ints_{p}[2], ints_{p}[3]
+fired_{p}, fired_count_{p} = fired_lists_{p}[0], fired_lists_{p}[1]
+'''
 
 
 COMPACT_LOOP = '''\
@@ -359,7 +371,8 @@ def source(populations, receptors) -> str:
     run = RUN.format(
         pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
         pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
-        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16))
+        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16),
+        pops_unpack=_block([POP_UNPACK.format(p=p) for p in ps], 12))
     # one chunk runs serially: the same code without prange (prange costs seconds to compile)
     driver = run[run.index("\n\n@njit(cache=True, parallel=True"):]
     assert driver.count("prange(") == 1 and "\ndef run(" in driver

@@ -173,6 +173,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             fired=np.zeros((2, window, p.n), np.int64),
             fired_count=np.zeros((2, window, p.n), np.int64),
             n_fired=np.zeros((2, window, chunks), np.int64)))
+    for a in arrays:
+        _pack(a)
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
     # the part of each projection's postsynaptic population that each chunk routes to
     by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
@@ -193,10 +195,11 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
         while True:
             state = dict(s=np.zeros((R, K, n_neurons)), buf=np.zeros((D, R, n_neurons)),
                          rng=rng.copy())
-            args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout", "E", "Mg", "V_drive")),
-                    state["rng"],
-                    *(proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
-                                        "proj_rec", "proj_w", "indptr", "targets")),
+            args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout")),
+                    np.array([syn["E"], syn["Mg"], syn["V_drive"]]).reshape(3, R), state["rng"],
+                    np.array([proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
+                                                "proj_rec")], dtype=np.int64).reshape(6, -1),
+                    *(proj[k] for k in ("proj_w", "indptr", "targets")),
                     src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window,
                     proj_bounds)
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
@@ -214,9 +217,10 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                 break
             capacity = int(max(a["counts"].max() for a in arrays)) * 2 + 16
             for a, init in zip(arrays, initial):
-                a.update(y=init["y"].copy(), spikes=np.empty((a["params"].shape[1], capacity)),
-                         clamp_end=np.full_like(a["clamp_end"], -np.inf), last=np.zeros_like(a["last"]),
-                         counts=np.zeros_like(a["counts"]), status=np.zeros_like(a["status"]))
+                a["spikes"] = np.empty((a["params"].shape[1], capacity))
+                a["y"][...], a["clamp_end"][...] = init["y"], -np.inf     # in the packed arrays
+                for key in ("last", "counts", "status"):
+                    a[key][...] = 0
     finally:
         numba.set_num_threads(previous_threads)
     if status == NOT_FINITE:
@@ -233,9 +237,22 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     return NetworkResult(net, t, dt, methods, names, arrays)
 
 
-_POP_KEYS = ("params", "y", "y_old", "g_old", "g_new", "clamp_end", "current", "itot", "last",
-             "spikes", "counts", "status", "error", "rec_slot", "rec", "trace", "work", "offset",
-             "dt_over_C", "bg_w", "bg_pieces", "bg_cdf", "bounds", "fired", "fired_count", "n_fired")
+_POP_KEYS = ("params", "ys", "floats", "ints", "current", "itot", "spikes", "error", "rec",
+             "trace", "work", "offset", "bg_w", "bg_pieces", "bg_cdf", "bounds", "fired_lists",
+             "n_fired")
+
+#: Arrays of one population that the kernel receives packed into one (a parallel region
+#: costs compilation time for every array it receives); the entries become views into it.
+PACKED = {"ys": ("y", "y_old"), "floats": ("g_old", "g_new", "clamp_end", "dt_over_C"),
+          "ints": ("last", "counts", "status", "rec_slot"), "fired_lists": ("fired", "fired_count")}
+
+
+def _pack(a):
+    """Pack a population's arrays (see PACKED) and turn their entries into views."""
+    for packed, keys in PACKED.items():
+        a[packed] = np.ascontiguousarray(np.stack([a[key] for key in keys]))
+        for i, key in enumerate(keys):
+            a[key] = a[packed][i]
 
 
 def _progress_bar(show, t_stop):

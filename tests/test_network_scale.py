@@ -89,6 +89,20 @@ def test_small_networks_share_one_compact_kernel_with_the_same_numbers(monkeypat
     synaptic_drive(models.LIF(), [(S.NMDA, [5.0], 2.0), (S.GABA_A, [6.0], 1.0)] * 2, t_stop=20.0)
     assert len(_netgen._LOADED) == loaded
 
+
+@pytest.mark.parametrize("n", [1, 100])         # the compact kernel and the full one
+def test_a_cell_firing_faster_than_the_spike_buffer_expects_reruns_exactly(n):
+    """Room is made for 500 Hz; a cell at ~1700 Hz fills it, and the run starts again
+    with more room from the same initial state: the same spikes as the cell alone."""
+    cell, drive = models.LIF(t_ref=0.5), nl.stimulus.step(20000.0, 0.0, 300.0)
+    alone = nl.simulate(cell, drive, t_stop=300.0, dt=0.01)
+    net = Network()
+    net.population("c", cell, n, current=drive)
+    res = net.run(300.0, dt=0.01)["c"]
+    first = res.spike_times if n == 1 else res.spike_times[0]
+    assert alone.spike_times.size > 300 * 0.5 + 100            # well past 500 Hz
+    np.testing.assert_allclose(first, alone.spike_times, rtol=0, atol=1e-9)
+
 # --- NEST -------------------------------------------------------------------------------
 TRAIN = 20.0 + 50.0 * np.arange(19) + np.random.default_rng(0).uniform(0.0, 10.0, 19)
 
