@@ -119,7 +119,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     methods = {}
     for p in pops:
         wanted = method.get(p.name) if isinstance(method, dict) else method
-        for m in {m: None for m in p.models}:      # each distinct model once
+        for m in {id(m): m for m in p.models}.values():     # each distinct model once
             t_stop, dt, methods[p.name] = _resolve_dt_method(m, t_stop, dt, wanted)
     t = time_grid(t_stop, dt)
     n = t.size
@@ -150,8 +150,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     arrays = []
     for p, bg in zip(pops, background):
         S = len(p.model.state_names)
-        params = np.ascontiguousarray(np.array([m.parameters() for m in p.models]).T)
-        y = np.ascontiguousarray(np.array([m.initial_state() for m in p.models]).T)
+        params = np.ascontiguousarray(_per_neuron(p.models, lambda m: m.parameters()).T)
+        y = np.ascontiguousarray(_per_neuron(p.models, lambda m: m.initial_state()).T)
         if p.V_init is not None:
             y[0] = p.V_init
         rec_ids = np.asarray(record.get(p.name, [0]), dtype=np.int64)
@@ -167,7 +167,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             error=np.zeros((p.n, 2), np.int64), rec_slot=rec_slot, rec=rec_ids,
             trace=np.zeros((S + R + 1, rec_ids.size, n)), work=np.zeros((3, p.n)),
             offset=index[id(p)],
-            dt_over_C=dt / np.array([getattr(m, "C", 1.0) for m in p.models], dtype=float),
+            dt_over_C=dt / _per_neuron(p.models, lambda m: getattr(m, "C", 1.0)),
             bg_w=bg["w"], bg_pieces=bg["pieces"], bg_cdf=bg["cdf"],
             bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
             fired=np.zeros((2, window, p.n), np.int64),
@@ -253,6 +253,22 @@ def _pack(a):
         a[packed] = np.ascontiguousarray(np.stack([a[key] for key in keys]))
         for i, key in enumerate(keys):
             a[key] = a[packed][i]
+
+
+def _per_neuron(models, value):
+    """``value(model)`` for each neuron, as an array (neurons first), computed once per
+    distinct model object (a population of n cells usually holds one model n times)."""
+    first = models[0]
+    if all(m is first for m in models):
+        return np.asarray([value(first)], dtype=float)[np.zeros(len(models), np.int64)]
+    rows, index, which = [], {}, np.empty(len(models), np.int64)
+    for i, m in enumerate(models):
+        k = index.get(id(m))
+        if k is None:
+            k = index[id(m)] = len(rows)
+            rows.append(value(m))
+        which[i] = k
+    return np.asarray(rows, dtype=float)[which]
 
 
 def _progress_bar(show, t_stop):
