@@ -384,8 +384,10 @@ def source(populations, receptors) -> str:
 _LOADED: dict = {}
 
 
-#: Networks of at most this many neurons run in the compact module (see the top).
+#: Networks of at most this many neurons run in the compact module (see the top), which pads
+#: every receptor to COMPACT_K states (the most a built-in synapse has: RiseDecay).
 COMPACT_MAX = 64
+COMPACT_K = 4
 
 
 def module(populations, receptors):

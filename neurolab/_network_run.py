@@ -11,8 +11,6 @@ from .simulate import _resolve_dt_method, _sample, time_grid
 
 #: Tests set this to run small networks in the full kernel too (to compare the two).
 _FULL_KERNEL = False
-#: The compact kernel pads every receptor to this many states (the most a built-in synapse has).
-COMPACT_K = 4
 
 
 def _pack_synapses(receptors, dt, K_min=1):
@@ -131,7 +129,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     names = list(receptors)
     # a small network runs in the compact kernel: one per cell model, whatever the synapses
     compact = n_neurons <= _netgen.COMPACT_MAX and not _FULL_KERNEL
-    syn, structure = _pack_synapses(receptors, dt, COMPACT_K if compact else 1)
+    syn, structure = _pack_synapses(receptors, dt, _netgen.COMPACT_K if compact else 1)
     R, K = syn["prop"].shape[0], max(syn["prop"].shape[1], 1)
     proj = _pack_projections(net, index, n_neurons, dt, names, pops)
     # chunks synchronise every `window` steps: no neuron's spike arrives sooner
