@@ -182,7 +182,7 @@ class Network:
         trains = spike_times
         if not isinstance(trains, (list, tuple)) or (trains and isinstance(trains[0], numbers.Real)):
             trains = [trains]
-        trains = [np.sort(np.atleast_1d(np.asarray(s, dtype=float))) for s in trains]
+        trains = [_train(name, s) for s in trains]
         if any(np.any(s < 0) or not np.all(np.isfinite(s)) for s in trains):
             raise ValueError(f"source {name!r}: spike times must be finite and >= 0 ms.")
         source = Source(self._new_name(name), trains)
@@ -314,6 +314,21 @@ class Network:
         _nest_engine.write_script(self, path, t_stop, dt, threads)
 
 
+def _train(name, times) -> np.ndarray:
+    """One spike train as a sorted float array, or a TypeError that says what to give."""
+    fix = (f"source {name!r}: give spike times in ms as numbers, e.g. [10.0, 25.0] (or a list "
+           f"of such arrays, one per train); got {times!r}.")
+    if times is None or isinstance(times, (str, bytes)):
+        raise TypeError(fix)
+    try:
+        train = np.atleast_1d(np.asarray(times, dtype=float))
+    except (TypeError, ValueError):
+        raise TypeError(fix) from None
+    if train.ndim != 1:
+        raise TypeError(fix)
+    return np.sort(train)
+
+
 def _count(name, value) -> int:
     """A whole number (int, or a float such as 800.0); 2.7 is an error, not 2."""
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -331,6 +346,9 @@ def synaptic_drive(model, inputs, t_stop: float, current=0.0, dt=None, method=No
     the grid; no delay). ``current`` (pA) and ``V_init`` (mV) as in
     :meth:`Network.population`.
     """
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"inputs={inputs!r}: give a list of (synapse, spike_times, weight), "
+                        "e.g. [(synapses.AMPA, [10.0], 2.0)].")
     net = Network()
     cell = net.population("neuron", model, 1, current=current, V_init=V_init)
     for k, item in enumerate(inputs):

@@ -32,6 +32,32 @@ def test_sparse_connectivity_has_binomial_in_and_out_degrees_without_duplicates(
     assert counts[:200].sum() == pytest.approx(counts[-200:].sum(), rel=0.1)
 
 
+def test_dense_rows_are_sorted_distinct_and_binomial():
+    """Rows with p >= 1/16 are read off the marks, sparser ones sorted: both sorted, distinct."""
+    net = Network(seed=3)
+    A = net.population("A", models.LIF(), 400)
+    for p in (0.02, 0.3):
+        proj = net.connect(A, A, S.AMPA, p=p)
+        rows = np.split(proj.targets, proj.indptr[1:-1])
+        assert all(np.all(np.diff(row) > 0) for row in rows)            # sorted, no duplicates
+        assert not any(np.any(row == j) for j, row in enumerate(rows))  # no autapses
+        assert np.diff(proj.indptr).mean() == pytest.approx(p * 399, rel=0.05)
+
+
+def test_a_population_of_different_cells_fires_like_each_cell_alone():
+    cells = [models.LIF(C=c) for c in (100.0, 150.0, 200.0)]
+    drive = nl.stimulus.step(400.0, 10.0, 190.0)
+    net = Network()
+    net.population("c", cells, 3, current=drive)
+    res = net.run(200.0, dt=0.1)["c"]
+    counts = []
+    for cell, train in zip(cells, res.spike_times):
+        alone = nl.simulate(cell, drive, t_stop=200.0, dt=0.1)
+        np.testing.assert_allclose(train, alone.spike_times, rtol=0, atol=1e-9)
+        counts.append(train.size)
+    assert counts[0] > counts[1] > counts[2] > 5      # the parameters differ per cell
+
+
 def test_all_to_all_and_autapses():
     net = Network(seed=1)
     A = net.population("A", models.LIF(), 30)
@@ -220,6 +246,12 @@ def test_bad_network_input_is_explained(make, error, message):
 @pytest.mark.parametrize("call, error, message", [
     (lambda: nl.network.synaptic_drive(models.LIF(), [(S.AMPA,)], 10.0), ValueError,
      "synapse, spike_times"),
+    (lambda: nl.network.synaptic_drive(models.LIF(), None, 10.0), TypeError, "a list of"),
+    (lambda: nl.network.synaptic_drive(models.LIF(), [(S.AMPA, "10", 1.0)], 10.0), TypeError,
+     "spike times in ms as numbers"),
+    (lambda: Network().spike_source("s", [[1.0, "a"]]), TypeError, "as numbers"),
+    (lambda: Network().spike_source("s", None), TypeError, "as numbers"),
+    (lambda: Network().spike_source("s", np.ones((2, 2, 2))), TypeError, "one per train"),
     (lambda: S.AMPA.replace(Mg="1"), TypeError, "Mg"),
     (lambda: S.poisson_train(10.0, 100.0, seed=1, start=200.0), ValueError, "start"),
     (lambda: S.poisson_train(10.0, 100.0, seed=1, n=-1), ValueError, "n="),
