@@ -338,9 +338,11 @@ def kernel_file(eq: Equations, method: str) -> tuple[str, str]:
 
 
 def file_name(text: str, stem: str) -> str:
-    """``<stem>_<hash>.py``: the hash covers the source and :mod:`neurolab._math`."""
+    """``<stem>_<hash>.py``: the hash covers the source and the modules it imports from
+    the package (:mod:`neurolab._math`, :mod:`neurolab._atomic`)."""
     digest = hashlib.sha256(text.encode())
-    digest.update((Path(__file__).parent / "_math.py").read_bytes())
+    for shared in ("_math.py", "_atomic.py"):
+        digest.update((Path(__file__).parent / shared).read_bytes())
     return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem).lower()}_{digest.hexdigest()[:16]}.py"
 
 

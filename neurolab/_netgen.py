@@ -10,8 +10,8 @@ advances the whole network over steps ``k0 .. k1 - 1``. Every state array lives 
 the driver, so a long run proceeds in chunks (for a progress display) and continues exactly.
 
 Order of work (t_k = k dt). The neurons run in chunks (one per thread), ``window`` steps
-at a time (no neuron's spike arrives sooner than that), in one parallel region per window
-in which each chunk, on its own:
+at a time (no neuron's spike arrives sooner than that). In each window each chunk, on its
+own (:data:`neurolab._netdrivers.WINDOW`):
 
 1. routes the spikes that *all* neurons fired in the previous window, step by step in
    the order of the neurons, with their delays (counted from the end of their step), to
@@ -29,9 +29,16 @@ in which each chunk, on its own:
    advance by one step (their own method, spikes, resets) and the chunk lists those that
    fired.
 
-A last region routes the last window's spikes. The module has this driver twice: ``run``
-(``prange`` over the chunks) and ``run_serial`` (one chunk: the same code, serial, which
-compiles in a fraction of the time and shares every function it calls).
+A last window, with no steps, routes the spikes of the one before. Two drivers run the
+windows: ``run_serial`` (one chunk; it compiles in a fraction of the time) and ``run``,
+one parallel region per call with one long-lived task per thread. A window of a chunk
+may start once every chunk has finished the window before; the tasks hand windows to
+each other through atomic counters (:mod:`neurolab._atomic`), each taking its own
+chunk's next window, or another chunk's that no task has taken (so a run finishes even
+where the threading layer runs its tasks one after another). COBA (4000 cells) has a
+window of two steps: 5000 windows per simulated second, which a parallel region per
+window (~7.5 µs each on two threads) made cost a quarter of the run; a hand-over costs
+well under a microsecond.
 
 A small network (at most :data:`COMPACT_MAX` neurons: a neuron driven by spike trains,
 a pair of cells) gets a *compact* module instead: ``synaptic`` loops over the receptors,
@@ -52,7 +59,7 @@ Poisson background from one random stream per neuron (:func:`neurolab._math.unif
 """
 from __future__ import annotations
 
-from . import _codegen
+from . import _codegen, _netdrivers
 from ._codegen import _block, step_body
 
 HEADER = '''\
@@ -64,6 +71,7 @@ import numpy as np
 from numba import njit, prange
 
 from neurolab import _math
+from neurolab._atomic import compare_exchange, load_acquire, store_release, yield_core
 
 # inlined into the loops (a call per neuron and step would cost several ns)
 _inline = njit(inline="always", error_model="numpy")
@@ -151,143 +159,6 @@ w = buf[slot, {r}, gi]
 g_{r} = {readout}
 {coupling}'''
 
-RUN = '''
-
-@njit(cache=True, error_model="numpy")
-def _first_at_least(row, lo, hi, value):
-    """The first index in lo..hi of the sorted row whose entry is >= value (else hi): a
-    bisection (np.searchsorted would do, but costs a fresh session ~0.4 s to compile)."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if row[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True, error_model="numpy")
-def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
-                proj_bounds, indptr, targets, buf):
-    """Add presynaptic neuron g's spikes (count of them) to the delay buffers of those of
-    its targets that chunk c owns (local indices proj_bounds[q, c]
-    .. proj_bounds[q, c + 1] of each projection's postsynaptic population). Rows are
-    sorted, so each chunk finds its part by bisection; chunks then write disjoint parts
-    of the buffer, in the same order as one thread would."""
-    D = buf.shape[0]
-    single = proj_bounds.shape[1] == 2
-    for q in range(proj_lo.size):
-        j = g - proj_lo[q]
-        if 0 <= j < proj_n[q]:
-            slot = (k + lags[q]) % D
-            r = proj_rec[q]
-            post = proj_post[q]
-            w = proj_w[q] * count
-            first = indptr[proj_row[q] + j]
-            end = indptr[proj_row[q] + j + 1]
-            if not single:
-                end = _first_at_least(targets, first, end, proj_bounds[q, c + 1])
-                first = _first_at_least(targets, first, end, proj_bounds[q, c])
-            into = buf[slot, r, post:]
-            for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
-                into[targets[e]] += w
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def run(k0, k1, n, dt, s, buf, prop, jump, readout, consts, rng, table, proj_w, indptr,
-        targets, src_indptr, src_ids, n_neurons, bad, window, proj_bounds,
-        {pop_args}):
-    """Advance the network over steps k0 .. k1 - 1 (records states at t_k); returns a status.
-
-    One parallel region per window of ``window`` steps (see the module's docstring): no
-    spike of a neuron arrives sooner, so each window's spikes are routed at the start of
-    the next, each chunk routing them to its own postsynaptic neurons."""
-    n_chunks = bad.size
-    k = k0
-    routed = 0      # steps before k whose neurons' spikes are still to be routed
-    windows = 0     # windows so far: each writes its spikes into lists windows % 2
-    while True:
-        width = min(window, k1 - k)
-        cur = windows % 2
-        prev = 1 - cur
-        # one parallel region per window: each chunk routes the spikes of the window before
-        # (fired lists `prev`) to its own targets, then the sources' spikes of this window,
-        # then advances its neurons (they fire into lists `cur`), which need nothing else
-        for c in prange(n_chunks):
-            # the arrays arrive packed, a few per population (a parallel region costs
-            # compilation time for every array it receives): unpacked here, as views
-            E, Mg, V_drive = consts[0], consts[1], consts[2]
-            lags, proj_lo, proj_n, proj_row, proj_post, proj_rec = (
-                table[0], table[1], table[2], table[3], table[4], table[5])
-{pops_unpack}
-            for kk in range(k - routed, min(k, n - 1)):
-                w = kk - (k - routed)
-{pops_route}
-            for kk in range(k, k + width):
-                for j in range(src_indptr[kk], src_indptr[kk + 1]):
-                    _route_part(n_neurons + src_ids[j], kk, 1.0, np.int64(c), lags, proj_lo, proj_n,
-                                proj_row, proj_post, proj_rec, proj_w, proj_bounds, indptr,
-                                targets, buf)
-            for kk in range(k, k + width):
-                last = kk == n - 1
-                w = kk - k
-{pops_parallel}
-                if last or bad[c] != OK:
-                    break
-        for c in range(n_chunks):
-            if bad[c] != OK:
-                return bad[c]
-        if width == 0:
-            return OK
-        k += width
-        routed = width
-        windows += 1
-'''
-
-POP_PARALLEL = '''\
-# population {p}
-lo, hi = bounds_{p}[c], bounds_{p}[c + 1]
-synaptic(lo, hi, offset_{p}, kk, dt, y_{p}, current_{p}, itot_{p}, dt_over_C_{p}, rec_slot_{p},
-         rec_{p}, trace_{p}, work_{p}, s, buf, prop, jump, readout, E, Mg, V_drive, bg_w_{p},
-         bg_pieces_{p}, bg_cdf_{p}, rng)
-if not last:
-    step_{p}(lo, hi, params_{p}, y_{p}, y_old_{p}, g_old_{p}, g_new_{p}, clamp_end_{p},
-           itot_{p}, kk, dt, spikes_{p}, counts_{p}, status_{p}, error_{p})
-    fired = 0
-    for i in range(lo, hi):
-        if status_{p}[i] != OK:
-            bad[c] = status_{p}[i]
-        new = counts_{p}[i] - last_{p}[i]
-        if new:
-            last_{p}[i] = counts_{p}[i]
-            fired_{p}[cur, w, int(lo) + fired] = i
-            fired_count_{p}[cur, w, int(lo) + fired] = new
-            fired += 1
-    n_fired_{p}[cur, w, c] = fired
-'''
-
-POP_ROUTE = '''\
-for c2 in range(n_chunks):
-    first = int(bounds_{p}[c2])
-    for f in range(first, first + n_fired_{p}[prev, w, c2]):
-        _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]),
-                    np.int64(c), lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
-                    proj_bounds, indptr, targets, buf)
-'''
-
-POP_ARGS = ("params_{p}, ys_{p}, floats_{p}, ints_{p}, current_{p}, itot_{p}, spikes_{p}, "
-            "error_{p}, rec_{p}, trace_{p}, work_{p}, offset_{p}, bg_w_{p}, bg_pieces_{p}, "
-            "bg_cdf_{p}, bounds_{p}, fired_lists_{p}, n_fired_{p}")
-
-# the packed arrays of population p (see _network_run.PACKED), as the names the code uses
-POP_UNPACK = '''\
-y_{p}, y_old_{p} = ys_{p}[0], ys_{p}[1]
-g_old_{p}, g_new_{p}, clamp_end_{p}, dt_over_C_{p} = floats_{p}[0], floats_{p}[1], floats_{p}[2], floats_{p}[3]
-last_{p}, counts_{p}, status_{p}, rec_slot_{p} = ints_{p}[0], ints_{p}[1], ints_{p}[2], ints_{p}[3]
-fired_{p}, fired_count_{p} = fired_lists_{p}[0], fired_lists_{p}[1]
-'''
-
-
 COMPACT_LOOP = '''\
 for r in range(R_all):
     w = buf[slot, r, gi]
@@ -367,18 +238,7 @@ def source(populations, receptors) -> str:
                             readouts=_block([part[1] for part in parts], 12),
                             receptors=_block([part[2] for part in parts], 8),
                             record=_block([part[3] for part in parts], 12), R=R)
-    ps = range(len(populations))
-    run = RUN.format(
-        pop_args=",\n        ".join(POP_ARGS.format(p=p) for p in ps),
-        pops_parallel=_block([POP_PARALLEL.format(p=p) for p in ps], 16),
-        pops_route=_block([POP_ROUTE.format(p=p) for p in ps], 16),
-        pops_unpack=_block([POP_UNPACK.format(p=p) for p in ps], 12))
-    # one chunk runs serially: the same code without prange (prange costs seconds to compile)
-    driver = run[run.index("\n\n@njit(cache=True, parallel=True"):]
-    assert driver.count("prange(") == 1 and "\ndef run(" in driver
-    serial = driver.replace("parallel=True, ", "").replace("prange(", "range(").replace(
-        "\ndef run(", "\ndef run_serial(")
-    return text + run + serial
+    return text + _netdrivers.source(len(populations), _block)
 
 
 _LOADED: dict = {}

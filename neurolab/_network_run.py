@@ -199,7 +199,7 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                                                 "proj_rec")], dtype=np.int64).reshape(6, -1),
                     *(proj[k] for k in ("proj_w", "indptr", "targets")),
                     src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window,
-                    proj_bounds)
+                    proj_bounds, np.zeros(16 * chunks, np.int64))
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):

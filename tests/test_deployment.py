@@ -133,6 +133,22 @@ def test_network_runs_in_threads_and_in_a_forked_child(layer):
     ok(run(NETWORK_FORK_AND_THREADS, env=env, timeout=300))
 
 
+NETWORK_ON_ONE_THREAD = """
+    import numba
+    from neurolab import circuits
+    assert numba.config.NUMBA_NUM_THREADS == 1
+    net = circuits.coba(400, seed=3)
+    one, three = net.run(100.0, dt=0.1), net.run(100.0, dt=0.1, threads=3)
+    assert [s.tolist() for s in one["E"].spike_times] == [s.tolist() for s in three["E"].spike_times]
+"""
+
+
+def test_a_parallel_network_run_finishes_when_its_tasks_run_one_after_another():
+    """The parallel driver hands windows between its tasks: with one thread (a threading
+    layer may run the tasks in turn) the first task does every chunk's windows."""
+    ok(run(NETWORK_ON_ONE_THREAD, env={"NUMBA_NUM_THREADS": "1"}, timeout=240))
+
+
 # --- 2. concurrent first runs -----------------------------------------------------------
 def test_atomic_writes_from_many_threads(tmp_path):
     path = tmp_path / "kernel.py"

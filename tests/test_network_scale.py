@@ -68,12 +68,13 @@ def test_all_to_all_and_autapses():
 def test_spikes_do_not_depend_on_the_number_of_threads():
     net = circuits.izhikevich_ei(400, seed=3)
     one, two = net.run(300.0, dt=0.05, threads=1), net.run(300.0, dt=0.05, threads=2)
-    # one thread again: now in the parallel driver, compiled by the run before
-    again = net.run(300.0, dt=0.05, threads=1)
+    # one thread again: now in the parallel driver, compiled by the run before; and three
+    # chunks on at most two threads (a thread takes another chunk's windows in turn)
+    again, three = net.run(300.0, dt=0.05, threads=1), net.run(300.0, dt=0.05, threads=3)
     for pop in ("E", "I"):
         a = one[pop].spikes()
         assert a[0].size > 100
-        for b in (two[pop].spikes(), again[pop].spikes()):
+        for b in (two[pop].spikes(), again[pop].spikes(), three[pop].spikes()):
             assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
