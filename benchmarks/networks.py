@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 os.environ.setdefault("PYNEST_QUIET", "1")      # no NEST banner
@@ -74,9 +76,17 @@ def coba_side_by_side(n=4000, t_stop=1000.0, dt=0.1):
     steps = n * round(t_stop / dt)
     net.run(20.0, dt=dt, threads=1)
     net.run(20.0, dt=dt, threads=2)
-    rows = {}
-    for threads in (1, 2):
-        rows[("neurolab", threads)] = best_of(lambda: net.run(t_stop, dt=dt, threads=threads))
+    # one and two threads in turn, best of five each: on a shared machine the second core
+    # comes and goes, and back-to-back runs would all meet the same spell
+    rows, pairs = {("neurolab", 1): (np.inf, None), ("neurolab", 2): (np.inf, None)}, []
+    for _ in range(5):
+        pair = []
+        for threads in (1, 2):
+            seconds, res = best_of(lambda: net.run(t_stop, dt=dt, threads=threads), repeats=1)
+            rows[("neurolab", threads)] = min(rows[("neurolab", threads)], (seconds, res),
+                                              key=lambda row: row[0])
+            pair.append(seconds)
+        pairs.append(pair[0] / pair[1])
     try:
         import nest  # noqa: F401
     except ImportError:
@@ -98,7 +108,8 @@ def coba_side_by_side(n=4000, t_stop=1000.0, dt=0.1):
     ns = one / steps * 1e9
     print(f"one thread: {ns:.1f} ns per neuron-step (target <= 20: "
           f"{'met' if ns <= 20 else 'NOT MET'}); two threads {one / two:.2f}× faster "
-          f"(target >= 1.6: {'met' if one / two >= 1.6 else 'NOT MET'}; needs two idle cores)")
+          f"(target >= 1.6: {'met' if one / two >= 1.6 else 'NOT MET'}; needs two idle cores; "
+          f"best of five runs each; ratio of each pair: {' '.join(f'{r:.2f}' for r in pairs)})")
     return ns <= 20 and one / two >= 1.6
 
 
