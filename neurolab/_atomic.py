@@ -7,6 +7,8 @@ with *acquire* order sees everything the thread that stored with *release* order
 before it; a plain load in a waiting loop could be hoisted out of the loop by the compiler.
 The generated kernels' file names include a hash of this file (as of :mod:`neurolab._math`).
 """
+import os
+
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -68,5 +70,13 @@ def compare_exchange(typingctx, array, index, expected, new):
 
 
 
-#: Give the core to another thread (POSIX ``sched_yield``; returns at once on an idle core).
-yield_core = types.ExternalFunction("sched_yield", types.int32())
+@intrinsic
+def _keep_core(typingctx):
+    def codegen(context, builder, sig, args):
+        return context.get_constant(types.int32, 0)
+    return types.int32(), codegen
+
+
+#: Give the core to another thread: POSIX ``sched_yield`` (returns at once on an idle
+#: core); on Windows, which has no such C function, nothing (the caller just waits on).
+yield_core = _keep_core if os.name == "nt" else types.ExternalFunction("sched_yield", types.int32())
