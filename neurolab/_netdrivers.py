@@ -14,8 +14,9 @@ def source(populations: int, block) -> str:
     """The drivers of a module with ``populations`` populations (``block`` indents code)."""
     ps = range(populations)
     pop_args = ",\n        ".join(POP_ARGS.format(p=p) for p in ps)
-    window = WINDOW.format(pops_parallel=block([POP_PARALLEL.format(p=p) for p in ps], 4),
-                           pops_route=block([POP_ROUTE.format(p=p) for p in ps], 4))
+    window = WINDOW.format(
+        pops_parallel=block([POP_PARALLEL.format(p=p, line=LINE) for p in ps], 4),
+        pops_route=block([POP_ROUTE.format(p=p, line=LINE) for p in ps], 4))
     unpack = UNPACK.format(pops_unpack="\n".join(POP_UNPACK.format(p=p) for p in ps))
     return RUN.format(args=ARGS, pop_args=pop_args, window_serial=block([window], 8),
                       window_parallel=block([window], 20), unpack_serial=block([unpack], 4),
@@ -179,17 +180,21 @@ if not last:
             fired_{p}[cur, w, int(lo) + fired] = i
             fired_count_{p}[cur, w, int(lo) + fired] = new
             fired += 1
-    n_fired_{p}[cur, w, c] = fired
+    n_fired_{p}[cur, w, {line} * c] = fired
 '''
 
 POP_ROUTE = '''\
 for c2 in range(n_chunks):
     first = int(bounds_{p}[c2])
-    for f in range(first, first + n_fired_{p}[prev, w, c2]):
+    for f in range(first, first + n_fired_{p}[prev, w, {line} * c2]):
         _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]),
                     np.int64(c), lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
                     proj_bounds, indptr, targets, buf)
 '''
+
+#: Numbers per cache line (64 bytes of int64 or float64): each chunk's count of fired
+#: neurons has a line of its own, and chunks start on a line (_network_run._chunk_bounds).
+LINE = 8
 
 # what the drivers receive besides the steps, dt, sync and the populations
 ARGS = ("s, buf, prop, jump, readout, consts, rng, table, proj_w, indptr, targets, src_indptr, "

@@ -5,6 +5,7 @@ import numba
 import numpy as np
 
 from . import _math, _netgen
+from ._netdrivers import LINE
 from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
 from ._jit import parallel_lock
 from .simulate import _resolve_dt_method, _sample, time_grid
@@ -167,12 +168,14 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
             offset=index[id(p)],
             dt_over_C=dt / _per_neuron(p.models, lambda m: getattr(m, "C", 1.0)),
             bg_w=bg["w"], bg_pieces=bg["pieces"], bg_cdf=bg["cdf"],
-            bounds=np.linspace(0, p.n, chunks + 1).astype(np.uint64),
+            bounds=_chunk_bounds(p.n, chunks),
             fired=np.zeros((2, window, p.n), np.int64),
             fired_count=np.zeros((2, window, p.n), np.int64),
-            n_fired=np.zeros((2, window, chunks), np.int64)))
+            n_fired=np.zeros((2, window, LINE * chunks), np.int64)))   # a line per chunk
     for a in arrays:
         _pack(a)
+        for key in ("params", "itot", "work", "n_fired"):
+            a[key] = _aligned(a[key])
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
     # the part of each projection's postsynaptic population that each chunk routes to
     by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
@@ -191,8 +194,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     numba.set_num_threads(min(chunks, numba.config.NUMBA_NUM_THREADS))
     try:
         while True:
-            state = dict(s=np.zeros((R, K, n_neurons)), buf=np.zeros((D, R, n_neurons)),
-                         rng=rng.copy())
+            state = dict(s=_aligned(np.zeros((R, K, n_neurons))),
+                         buf=_aligned(np.zeros((D, R, n_neurons))), rng=_aligned(rng))
             args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout")),
                     np.array([syn["E"], syn["Mg"], syn["V_drive"]]).reshape(3, R), state["rng"],
                     np.array([proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
@@ -245,10 +248,32 @@ PACKED = {"ys": ("y", "y_old"), "floats": ("g_old", "g_new", "clamp_end", "dt_ov
           "ints": ("last", "counts", "status", "rec_slot"), "fired_lists": ("fired", "fired_count")}
 
 
+def _chunk_bounds(n, chunks):
+    """Chunk boundaries of a population of n neurons: equal parts, rounded to cache lines.
+
+    The boundaries are multiples of LINE neurons and the arrays the chunks write at every
+    step start on a line (numpy's start 16 bytes past one): two threads do not write to
+    one line (which cost ~5 % of a COBA run on two threads)."""
+    edges = np.round(np.linspace(0, n, chunks + 1) / LINE) * LINE
+    edges[-1] = n
+    return np.minimum(edges, n).astype(np.uint64)
+
+
+def _aligned(x):
+    """``x`` itself if its data start on a cache line, else a copy that does."""
+    if x.ctypes.data % 64 == 0 or x.nbytes == 0:
+        return x
+    raw = np.empty(x.nbytes + 64, np.uint8)
+    start = -raw.ctypes.data % 64
+    out = raw[start:start + x.nbytes].view(x.dtype).reshape(x.shape)
+    out[...] = x
+    return out
+
+
 def _pack(a):
     """Pack a population's arrays (see PACKED) and turn their entries into views."""
     for packed, keys in PACKED.items():
-        a[packed] = np.ascontiguousarray(np.stack([a[key] for key in keys]))
+        a[packed] = _aligned(np.ascontiguousarray(np.stack([a[key] for key in keys])))
         for i, key in enumerate(keys):
             a[key] = a[packed][i]
 

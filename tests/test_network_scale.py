@@ -269,3 +269,21 @@ def test_circuits_refuse_a_bad_size(n):
     for build in (circuits.coba, circuits.izhikevich_ei):
         with pytest.raises((TypeError, ValueError), match="n="):
             build(n)
+
+
+@pytest.mark.parametrize("n, chunks", [(3200, 2), (800, 2), (4000, 3), (10, 2), (3, 3), (1001, 4)])
+def test_chunk_bounds_cover_the_population_on_cache_lines(n, chunks):
+    from neurolab._network_run import LINE, _chunk_bounds
+    edges = _chunk_bounds(n, chunks).astype(np.int64)
+    assert edges[0] == 0 and edges[-1] == n and np.all(np.diff(edges) >= 0)
+    assert np.all(edges[1:-1] % LINE == 0)
+    if n >= LINE * chunks * 4:                       # roughly equal parts when there is room
+        assert np.ptp(np.diff(edges)) <= LINE
+
+
+def test_aligned_copies_start_on_a_cache_line_and_keep_the_values():
+    from neurolab._network_run import _aligned
+    x = np.arange(24.0).reshape(2, 12)[:, :10].copy()
+    y = _aligned(x)
+    assert y.ctypes.data % 64 == 0 and np.array_equal(x, y) and y.dtype == x.dtype
+    assert _aligned(y) is y
