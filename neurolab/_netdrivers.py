@@ -26,28 +26,13 @@ def source(populations: int, block) -> str:
 RUN = '''
 
 @njit(cache=True, error_model="numpy")
-def _first_at_least(row, lo, hi, value):
-    """The first index in lo..hi of the sorted row whose entry is >= value (else hi): a
-    bisection (np.searchsorted would do, but costs a fresh session ~0.4 s to compile)."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if row[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True, error_model="numpy")
 def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
-                proj_bounds, indptr, targets, buf):
+                cuts, targets, buf):
     """Add presynaptic neuron g's spikes (count of them) to the delay buffers of those of
-    its targets that chunk c owns (local indices proj_bounds[q, c]
-    .. proj_bounds[q, c + 1] of each projection's postsynaptic population). Rows are
-    sorted, so each chunk finds its part by bisection; chunks then write disjoint parts
-    of the buffer, in the same order as one thread would."""
+    its targets that chunk c owns: row r of the connections (sorted targets) holds them
+    at cuts[c, r] .. cuts[c + 1, r]. Chunks write disjoint parts of the buffer, in the
+    same order as one thread would."""
     D = buf.shape[0]
-    single = proj_bounds.shape[1] == 2
     for q in range(proj_lo.size):
         j = g - proj_lo[q]
         if 0 <= j < proj_n[q]:
@@ -55,13 +40,9 @@ def _route_part(g, k, count, c, lags, proj_lo, proj_n, proj_row, proj_post, proj
             r = proj_rec[q]
             post = proj_post[q]
             w = proj_w[q] * count
-            first = indptr[proj_row[q] + j]
-            end = indptr[proj_row[q] + j + 1]
-            if not single:
-                end = _first_at_least(targets, first, end, proj_bounds[q, c + 1])
-                first = _first_at_least(targets, first, end, proj_bounds[q, c])
+            row = proj_row[q] + j
             into = buf[slot, r, post:]
-            for e in range(np.uint64(first), np.uint64(end)):    # unsigned: no wrap-around
+            for e in range(np.uint64(cuts[c, row]), np.uint64(cuts[c + 1, row])):  # unsigned
                 into[targets[e]] += w
 
 
@@ -143,7 +124,7 @@ for kk in range(k - routed, min(k, n - 1)):
 for kk in range(k, k + width):
     for j in range(src_indptr[kk], src_indptr[kk + 1]):
         _route_part(n_neurons + src_ids[j], kk, 1.0, c, lags, proj_lo, proj_n, proj_row,
-                    proj_post, proj_rec, proj_w, proj_bounds, indptr, targets, buf)
+                    proj_post, proj_rec, proj_w, cuts, targets, buf)
 for kk in range(k, k + width):
     last = kk == n - 1
     w = kk - k
@@ -189,7 +170,7 @@ for c2 in range(n_chunks):
     for f in range(first, first + n_fired_{p}[prev, w, {line} * c2]):
         _route_part(offset_{p} + fired_{p}[prev, w, f], kk, float(fired_count_{p}[prev, w, f]),
                     np.int64(c), lags, proj_lo, proj_n, proj_row, proj_post, proj_rec, proj_w,
-                    proj_bounds, indptr, targets, buf)
+                    cuts, targets, buf)
 '''
 
 #: Numbers per cache line (64 bytes of int64 or float64): each chunk's count of fired
@@ -197,8 +178,8 @@ for c2 in range(n_chunks):
 LINE = 8
 
 # what the drivers receive besides the steps, dt, sync and the populations
-ARGS = ("s, buf, prop, jump, readout, consts, rng, table, proj_w, indptr, targets, src_indptr, "
-        "src_ids, n_neurons, bad, window, proj_bounds")
+ARGS = ("s, buf, prop, jump, readout, consts, rng, table, proj_w, cuts, targets, src_indptr, "
+        "src_ids, n_neurons, bad, window")
 
 POP_ARGS = ("params_{p}, ys_{p}, floats_{p}, ints_{p}, current_{p}, itot_{p}, spikes_{p}, "
             "error_{p}, rec_{p}, trace_{p}, work_{p}, offset_{p}, bg_w_{p}, bg_pieces_{p}, "

@@ -54,7 +54,9 @@ Global layouts: neurons of all populations share one index (population p holds
 ``offset_p .. offset_p + n_p - 1``); synaptic state ``s (R, K, N)``, delay buffer
 ``buf (D, R, N)``; each projection's connections as CSR over its presynaptic neurons
 (concatenated: ``indptr`` rows ``row_q .. row_q + n_pre``, ``targets`` uint16 when every
-postsynaptic population has at most 65536 neurons, else uint32: routing streams them);
+postsynaptic population has at most 65536 neurons, else uint32: routing streams them),
+which the kernel receives as ``cuts (chunks + 1, rows)``: chunk c's targets in row r are
+``targets[cuts[c, r]:cuts[c + 1, r]]`` (found once per run, not per spike);
 Poisson background from one random stream per neuron (:func:`neurolab._math.uniform`).
 """
 from __future__ import annotations

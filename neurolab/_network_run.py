@@ -64,6 +64,39 @@ def _pack_projections(net, index, n_neurons, dt, names, pops):
     return packed
 
 
+def _row_cuts(proj, bounds, chunks):
+    """Where each chunk's targets lie in each row of connections: chunk c's part of row r
+    (a presynaptic neuron's sorted targets in one projection) is targets[cuts[c, r]
+    .. cuts[c + 1, r]], the targets in bounds[q][c] .. bounds[q][c + 1] (local indices in
+    projection q's postsynaptic population). Found once per run, so routing a spike costs
+    a chunk no search."""
+    indptr, targets = proj["indptr"], proj["targets"]
+    cuts = np.empty((chunks + 1, max(indptr.size - 1, 0)), np.int64)
+    cuts[0], cuts[chunks] = indptr[:-1], indptr[1:]
+    for q, (row, n_pre) in enumerate(zip(proj["proj_row"], proj["proj_n"])):
+        ends = indptr[row + 1:row + n_pre + 1]
+        for c in range(1, chunks):
+            cuts[c, row:row + n_pre] = _first_at_least(targets, cuts[c - 1, row:row + n_pre],
+                                                       ends, bounds[q][c])
+        cuts[1:chunks, row + n_pre:row + n_pre + 1] = indptr[row + n_pre]   # the gap: empty
+    return cuts
+
+
+def _first_at_least(sorted_rows, lo, hi, value):
+    """For every row at once: the first index in lo .. hi (arrays) whose entry of
+    ``sorted_rows`` is >= value, else hi. A bisection of all rows in step, ~log2(row
+    length) vector operations (a search per row would be a Python loop per neuron)."""
+    lo, hi = lo.copy(), hi.copy()
+    active = np.flatnonzero(lo < hi)
+    while active.size:
+        mid = (lo[active] + hi[active]) // 2
+        right = sorted_rows[mid] < value
+        lo[active[right]] = mid[right] + 1
+        hi[active[~right]] = mid[~right]
+        active = active[lo[active] < hi[active]]
+    return lo
+
+
 def _pack_sources(sources, index, n_neurons, dt, n):
     """Which sources spike in each step, as CSR over the steps."""
     steps, ids = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
@@ -177,10 +210,9 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
         for key in ("params", "itot", "work", "n_fired"):
             a[key] = _aligned(a[key])
     initial = [{k: v.copy() for k, v in a.items() if k in ("y", "spikes")} for a in arrays]
-    # the part of each projection's postsynaptic population that each chunk routes to
+    # where each chunk's targets lie in each row of connections
     by_offset = {int(a["offset"]): a["bounds"] for a in arrays}
-    proj_bounds = np.array([by_offset[int(post)] for post in proj["proj_post"]],
-                           dtype=np.int64).reshape(-1, chunks + 1)
+    cuts = _row_cuts(proj, [by_offset[int(post)] for post in proj["proj_post"]], chunks)
 
     module = _netgen.module([(p.name, p.model.equations(), methods[p.name]) for p in pops],
                             K if compact else structure)
@@ -200,9 +232,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
                     np.array([syn["E"], syn["Mg"], syn["V_drive"]]).reshape(3, R), state["rng"],
                     np.array([proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",
                                                 "proj_rec")], dtype=np.int64).reshape(6, -1),
-                    *(proj[k] for k in ("proj_w", "indptr", "targets")),
-                    src_indptr, src_ids, n_neurons, np.zeros(chunks, np.int64), window,
-                    proj_bounds, np.zeros(16 * chunks, np.int64))
+                    proj["proj_w"], cuts, proj["targets"], src_indptr, src_ids, n_neurons,
+                    np.zeros(chunks, np.int64), window, np.zeros(16 * chunks, np.int64))
             per_pop = [a[key] for a in arrays for key in _POP_KEYS]
             bar = _progress_bar(progress, t_stop)
             for k0 in range(0, n, chunk):

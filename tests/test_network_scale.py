@@ -287,3 +287,27 @@ def test_aligned_copies_start_on_a_cache_line_and_keep_the_values():
     y = _aligned(x)
     assert y.ctypes.data % 64 == 0 and np.array_equal(x, y) and y.dtype == x.dtype
     assert _aligned(y) is y
+
+
+def test_row_cuts_split_every_row_at_the_chunk_bounds():
+    from neurolab._network_run import _pack_projections, _row_cuts
+    net = Network(seed=4)
+    A, B = net.population("A", models.LIF(), 50), net.population("B", models.LIF(), 37)
+    net.connect(A, B, S.AMPA, p=0.3)
+    net.connect(B, A, S.GABA_A, p=0.5)
+    net.connect(A, A, S.AMPA, p=0.0)                       # empty rows everywhere
+    index = {id(A): 0, id(B): 50}
+    proj = _pack_projections(net, index, 87, 0.1, ["AMPA", "GABA_A"], [A, B])
+    bounds = {0: [0, 16, 32, 50], 50: [0, 8, 24, 37]}
+    per_proj = [bounds[int(post)] for post in proj["proj_post"]]
+    cuts = _row_cuts(proj, per_proj, 3)
+    indptr, targets = proj["indptr"], proj["targets"].astype(np.int64)
+    for q, (row, n_pre) in enumerate(zip(proj["proj_row"], proj["proj_n"])):
+        for j in range(n_pre):
+            r = row + j
+            assert cuts[0, r] == indptr[r] and cuts[3, r] == indptr[r + 1]
+            for c in range(3):
+                part = targets[cuts[c, r]:cuts[c + 1, r]]
+                inside = (targets[indptr[r]:indptr[r + 1]] >= per_proj[q][c]) & (
+                    targets[indptr[r]:indptr[r + 1]] < per_proj[q][c + 1])
+                assert np.array_equal(part, targets[indptr[r]:indptr[r + 1]][inside])
