@@ -5,13 +5,17 @@ import numba
 import numpy as np
 
 from . import _math, _netgen
-from ._netdrivers import LINE
 from ._codegen import NOT_FINITE, SPIKE_BUFFER_FULL
 from ._jit import parallel_lock
+from ._netdrivers import LINE
 from .simulate import _resolve_dt_method, _sample, time_grid
 
 #: Tests set this to run small networks in the full kernel too (to compare the two).
 _FULL_KERNEL = False
+#: At most this many chunks per thread numba can run: 1 (a chunk more than threads only
+#: adds waiting, and every hand-over reads all chunks' counters); tests raise it to make
+#: a thread take several chunks in turn.
+_CHUNKS_PER_THREAD = 1
 
 
 def _pack_synapses(receptors, dt, K_min=1):
@@ -177,7 +181,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     for name in record:
         if name not in [p.name for p in pops]:
             raise ValueError(f"record: no population named {name!r}.")
-    chunks = 1 if compact else max(1, min(threads, min(p.n for p in pops)))
+    most = _CHUNKS_PER_THREAD * numba.config.NUMBA_NUM_THREADS
+    chunks = 1 if compact else max(1, min(threads, most, min(p.n for p in pops)))
     capacity = int(min(n, max(64, n * dt / 2.0)))         # room for 500 Hz; grown if needed
     arrays = []
     for p, bg in zip(pops, background):
@@ -227,7 +232,8 @@ def run_network(net, t_stop, dt, method, record, progress, threads=1):
     try:
         while True:
             state = dict(s=_aligned(np.zeros((R, K, n_neurons))),
-                         buf=_aligned(np.zeros((D, R, n_neurons))), rng=_aligned(rng))
+                         buf=_aligned(np.zeros((D, R, n_neurons))),
+                         rng=_aligned(rng.copy()))     # a copy: a rerun starts from rng
             args = (state["s"], state["buf"], *(syn[k] for k in ("prop", "jump", "readout")),
                     np.array([syn["E"], syn["Mg"], syn["V_drive"]]).reshape(3, R), state["rng"],
                     np.array([proj[k] for k in ("lags", "proj_lo", "proj_n", "proj_row", "proj_post",

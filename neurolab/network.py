@@ -289,8 +289,9 @@ class Network:
         ``pip install nest-simulator``: LIF and AdEx cells with conductance-based
         exponential, alpha, dual-exponential or rise-and-decay synapses; anything else
         raises a ValueError that says what NEST supports).
-        ``threads``: CPU threads. In neurolab the spikes do not depend on it (every neuron
-        has its own random stream); in NEST, Poisson background does (NEST draws its
+        ``threads``: CPU threads (in neurolab at most numba's ``NUMBA_NUM_THREADS``, by
+        default the number of cores). In neurolab the spikes do not depend on it (every
+        neuron has its own random stream); in NEST, Poisson background does (NEST draws its
         random numbers per thread).
         """
         threads = _count("threads", threads)

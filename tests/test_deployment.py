@@ -135,8 +135,9 @@ def test_network_runs_in_threads_and_in_a_forked_child(layer):
 
 NETWORK_ON_ONE_THREAD = """
     import numba
-    from neurolab import circuits
+    from neurolab import _network_run, circuits
     assert numba.config.NUMBA_NUM_THREADS == 1
+    _network_run._CHUNKS_PER_THREAD = 3         # three chunks, so the parallel driver runs
     net = circuits.coba(400, seed=3)
     one, three = net.run(100.0, dt=0.1), net.run(100.0, dt=0.1, threads=3)
     assert [s.tolist() for s in one["E"].spike_times] == [s.tolist() for s in three["E"].spike_times]

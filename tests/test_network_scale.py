@@ -65,7 +65,9 @@ def test_all_to_all_and_autapses():
     assert net.connect(A, A, S.AMPA, p=1.0, autapses=True).n_synapses == 900
 
 
-def test_spikes_do_not_depend_on_the_number_of_threads():
+def test_spikes_do_not_depend_on_the_number_of_threads(monkeypatch):
+    from neurolab import _network_run
+    monkeypatch.setattr(_network_run, "_CHUNKS_PER_THREAD", 2)
     net = circuits.izhikevich_ei(400, seed=3)
     one, two = net.run(300.0, dt=0.05, threads=1), net.run(300.0, dt=0.05, threads=2)
     # one thread again: now in the parallel driver, compiled by the run before; and three
@@ -311,3 +313,16 @@ def test_row_cuts_split_every_row_at_the_chunk_bounds():
                 inside = (targets[indptr[r]:indptr[r + 1]] >= per_proj[q][c]) & (
                     targets[indptr[r]:indptr[r + 1]] < per_proj[q][c + 1])
                 assert np.array_equal(part, targets[indptr[r]:indptr[r + 1]][inside])
+
+
+def test_more_threads_than_numba_runs_give_as_many_chunks_as_it_runs(monkeypatch):
+    """threads=10**9 runs on NUMBA_NUM_THREADS chunks (not one per neuron, which would
+    make every hand-over read hundreds of counters) and gives the same spikes."""
+    import numba
+    from neurolab import _network_run
+    chunks, bounds = [], _network_run._chunk_bounds
+    monkeypatch.setattr(_network_run, "_chunk_bounds", lambda n, c: chunks.append(c) or bounds(n, c))
+    net = circuits.coba(400, seed=5)
+    one, many = net.run(50.0, dt=0.1), net.run(50.0, dt=0.1, threads=10**9)
+    assert chunks == [1, 1, numba.config.NUMBA_NUM_THREADS, numba.config.NUMBA_NUM_THREADS]
+    assert [s.tolist() for s in one["E"].spike_times] == [s.tolist() for s in many["E"].spike_times]
